@@ -117,7 +117,9 @@ impl Dataset {
                 "https://ossci-datasets.s3.amazonaws.com/mnist/",
                 "https://storage.googleapis.com/cvdf-datasets/mnist/",
             ],
-            Dataset::FashionMnist => &["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
+            Dataset::FashionMnist => {
+                &["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"]
+            }
         }
     }
 
@@ -197,7 +199,10 @@ mod tests {
         for d in Dataset::ALL {
             assert_eq!(d.name().parse::<Dataset>(), Ok(d));
         }
-        assert_eq!("Fashion_MNIST".parse::<Dataset>(), Ok(Dataset::FashionMnist));
+        assert_eq!(
+            "Fashion_MNIST".parse::<Dataset>(),
+            Ok(Dataset::FashionMnist)
+        );
         let err = "emnist".parse::<Dataset>().unwrap_err();
         assert!(err.to_string().contains("emnist"));
     }

@@ -70,7 +70,9 @@ pub fn idx_labels(labels: &[u8]) -> Vec<u8> {
 /// `n` valid 28×28 images; pixel `p` of image `i` is `(i * 7 + p) % 256`, so every image differs
 /// and image `i` can be recognised from its first pixel when `n <= 36`.
 pub fn sample_pixels(n: usize) -> Vec<u8> {
-    (0..n * 784).map(|k| ((k / 784) * 7 + k % 784) as u8).collect()
+    (0..n * 784)
+        .map(|k| ((k / 784) * 7 + k % 784) as u8)
+        .collect()
 }
 
 /// Writes the four files of a tiny dataset (`n_train`, `n_test` samples, labels `i % 10`) into

