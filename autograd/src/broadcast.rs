@@ -75,9 +75,18 @@ mod tests {
     fn sums_back_to_row_column_and_scalar() {
         // grad of ones [2, 3]: a row [3] received 2 copies, a column [2, 1] 3 copies.
         let g = ArrayD::from_elem(IxDyn(&[2, 3]), 1.0f32);
-        assert_eq!(sum_to_shape(g.clone(), &[3]).into_raw_vec_and_offset().0, vec![2.0, 2.0, 2.0]);
-        assert_eq!(sum_to_shape(g.clone(), &[2, 1]).into_raw_vec_and_offset().0, vec![3.0, 3.0]);
-        assert_eq!(sum_to_shape(g.clone(), &[]).into_raw_vec_and_offset().0, vec![6.0]);
+        assert_eq!(
+            sum_to_shape(g.clone(), &[3]).into_raw_vec_and_offset().0,
+            vec![2.0, 2.0, 2.0]
+        );
+        assert_eq!(
+            sum_to_shape(g.clone(), &[2, 1]).into_raw_vec_and_offset().0,
+            vec![3.0, 3.0]
+        );
+        assert_eq!(
+            sum_to_shape(g.clone(), &[]).into_raw_vec_and_offset().0,
+            vec![6.0]
+        );
         let m = arr2(&[[1.0f32, 2.0], [3.0, 4.0]]).into_dyn();
         assert_eq!(sum_to_shape(m.clone(), &[2, 2]), m);
     }

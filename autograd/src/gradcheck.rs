@@ -89,12 +89,18 @@ pub fn gradcheck(
     output.backward_from_grad(weights.clone(), BackwardOptions::default());
     let weighted = |out: Tensor| -> f64 {
         let out = out.value();
-        out.iter().zip(weights.iter()).map(|(&y, &r)| (y as f64) * (r as f64)).sum()
+        out.iter()
+            .zip(weights.iter())
+            .map(|(&y, &r)| (y as f64) * (r as f64))
+            .sum()
     };
 
     let mut worst = 0.0f32;
     for (i, x) in inputs.iter().enumerate().filter(|(_, x)| x.needs_grad()) {
-        let analytic = x.grad().map(|g| g.clone()).unwrap_or_else(|| ArrayD::zeros(x.value().raw_dim()));
+        let analytic = x
+            .grad()
+            .map(|g| g.clone())
+            .unwrap_or_else(|| ArrayD::zeros(x.value().raw_dim()));
         let indices = ndarray::indices(x.value().raw_dim());
         for (k, index) in indices.into_iter().enumerate() {
             let original = x.value()[&index];
@@ -108,7 +114,8 @@ pub fn gradcheck(
             let a = analytic[&index];
             let diff = (a - numeric).abs();
             worst = worst.max(diff);
-            if !(diff <= options.atol + options.rtol * a.abs().max(numeric.abs())) {
+            let tolerance = options.atol + options.rtol * a.abs().max(numeric.abs());
+            if diff.is_nan() || diff > tolerance {
                 x.zero_grad();
                 return Err(GradCheckError {
                     input: i,

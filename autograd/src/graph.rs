@@ -15,8 +15,14 @@ use crate::tensor::Tensor;
 impl Tensor {
     /// A one-line description of this node: `#12 matmul [64, 512] requires_grad`.
     pub fn describe(&self) -> String {
-        let op = self.op_name().unwrap_or(if self.is_leaf() { "leaf" } else { "released" });
-        let grad = if self.needs_grad() { " requires_grad" } else { "" };
+        let op = self
+            .op_name()
+            .unwrap_or(if self.is_leaf() { "leaf" } else { "released" });
+        let grad = if self.needs_grad() {
+            " requires_grad"
+        } else {
+            ""
+        };
         format!("#{} {op} {:?}{grad}", self.id(), self.shape())
     }
 
@@ -39,16 +45,26 @@ impl Tensor {
     /// The graph below this tensor in Graphviz DOT: one box per node, an arrow from each input
     /// to the node made from it.
     pub fn to_dot(&self) -> String {
-        let mut out = String::from("digraph autograd {\n  rankdir=BT;\n  node [shape=box, fontname=monospace];\n");
+        let mut out = String::from(
+            "digraph autograd {\n  rankdir=BT;\n  node [shape=box, fontname=monospace];\n",
+        );
         let mut seen = HashSet::new();
         let mut stack = vec![self.clone()];
         while let Some(node) = stack.pop() {
             if !seen.insert(node.id()) {
                 continue;
             }
-            let color = if node.needs_grad() { "lightblue" } else { "white" };
+            let color = if node.needs_grad() {
+                "lightblue"
+            } else {
+                "white"
+            };
             let label = node.describe();
-            let _ = writeln!(out, "  n{} [label=\"{label}\", style=filled, fillcolor={color}];", node.id());
+            let _ = writeln!(
+                out,
+                "  n{} [label=\"{label}\", style=filled, fillcolor={color}];",
+                node.id()
+            );
             for input in node.inputs() {
                 let _ = writeln!(out, "  n{} -> n{};", input.id(), node.id());
                 stack.push(input);
@@ -61,14 +77,29 @@ impl Tensor {
 
 fn write_tree(node: &Tensor, first: &str, rest: &str, seen: &mut HashSet<usize>, out: &mut String) {
     let again = !seen.insert(node.id());
-    let _ = writeln!(out, "{first}{}{}", node.describe(), if again { " (see above)" } else { "" });
+    let _ = writeln!(
+        out,
+        "{first}{}{}",
+        node.describe(),
+        if again { " (see above)" } else { "" }
+    );
     if again {
         return;
     }
     let inputs = node.inputs();
     for (i, input) in inputs.iter().enumerate() {
         let last = i + 1 == inputs.len();
-        let (branch, indent) = if last { ("└─ ", "   ") } else { ("├─ ", "│  ") };
-        write_tree(input, &format!("{rest}{branch}"), &format!("{rest}{indent}"), seen, out);
+        let (branch, indent) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        write_tree(
+            input,
+            &format!("{rest}{branch}"),
+            &format!("{rest}{indent}"),
+            seen,
+            out,
+        );
     }
 }

@@ -23,6 +23,7 @@
 
 mod backward;
 mod broadcast;
+pub mod gemm;
 mod gradcheck;
 mod graph;
 mod no_grad;

@@ -48,7 +48,10 @@ impl Parameters {
     #[track_caller]
     pub fn push(&mut self, name: impl Into<String>, tensor: Tensor) -> ParamId {
         let name = name.into();
-        assert!(self.get(&name).is_none(), "Parameters::push: duplicate parameter name `{name}`");
+        assert!(
+            self.get(&name).is_none(),
+            "Parameters::push: duplicate parameter name `{name}`"
+        );
         let id = ParamId(self.items.len());
         self.items.push(Parameter { id, name, tensor });
         id
@@ -76,7 +79,10 @@ impl Parameters {
 
     /// The tensor registered under `name`.
     pub fn get(&self, name: &str) -> Option<&Tensor> {
-        self.items.iter().find(|p| p.name == name).map(|p| &p.tensor)
+        self.items
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| &p.tensor)
     }
 
     /// Clears every parameter's gradient.

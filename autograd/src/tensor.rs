@@ -133,7 +133,12 @@ impl Tensor {
     ///
     /// # Panics
     /// If `low >= high` or a bound is not finite.
-    pub fn rand_uniform<R: Rng + ?Sized>(shape: &[usize], low: f32, high: f32, rng: &mut R) -> Tensor {
+    pub fn rand_uniform<R: Rng + ?Sized>(
+        shape: &[usize],
+        low: f32,
+        high: f32,
+        rng: &mut R,
+    ) -> Tensor {
         let uniform = Uniform::new(low, high)
             .unwrap_or_else(|_| panic!("Tensor::rand_uniform: invalid range [{low}, {high})"));
         let n = shape.iter().product();
@@ -161,11 +166,18 @@ impl Tensor {
     /// If called on a tensor made by an op.
     #[track_caller]
     pub fn set_requires_grad(&self, on: bool) {
-        assert!(self.is_leaf(), "set_requires_grad(): only a leaf tensor can be marked");
+        assert!(
+            self.is_leaf(),
+            "set_requires_grad(): only a leaf tensor can be marked"
+        );
         self.0.requires_grad.set(on);
     }
 
-    pub(crate) fn new_node(value: ArrayD<f32>, requires_grad: bool, grad_fn: Option<GradFn>) -> Tensor {
+    pub(crate) fn new_node(
+        value: ArrayD<f32>,
+        requires_grad: bool,
+        grad_fn: Option<GradFn>,
+    ) -> Tensor {
         Tensor(Rc::new(Node {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             value: RefCell::new(value),
@@ -237,7 +249,12 @@ impl Tensor {
     #[track_caller]
     pub fn item(&self) -> f32 {
         let v = self.0.value.borrow();
-        assert_eq!(v.len(), 1, "item(): tensor of shape {:?} is not a scalar", v.shape());
+        assert_eq!(
+            v.len(),
+            1,
+            "item(): tensor of shape {:?} is not a scalar",
+            v.shape()
+        );
         *v.iter().next().expect("one element")
     }
 

@@ -36,9 +36,16 @@ impl Op for Add {
         "add"
     }
 
-    fn backward(&self, inputs: &[Tensor], _: &ArrayD<f32>, grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        inputs: &[Tensor],
+        _: &ArrayD<f32>,
+        grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         let (a, b) = (&inputs[0], &inputs[1]);
-        let grad_a = a.needs_grad().then(|| sum_to_shape(grad.clone(), &a.shape()));
+        let grad_a = a
+            .needs_grad()
+            .then(|| sum_to_shape(grad.clone(), &a.shape()));
         let grad_b = b.needs_grad().then(|| sum_to_shape(grad, &b.shape()));
         vec![grad_a, grad_b]
     }
@@ -51,13 +58,23 @@ mod tests {
     #[test]
     fn value_and_gradient_with_row_broadcast() {
         // c = a + b with a: [2, 2], b: [2] added to each row.
-        let a = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]).unwrap().requires_grad();
-        let b = Tensor::from_vec(vec![10.0, 20.0], &[2]).unwrap().requires_grad();
+        let a = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2])
+            .unwrap()
+            .requires_grad();
+        let b = Tensor::from_vec(vec![10.0, 20.0], &[2])
+            .unwrap()
+            .requires_grad();
         let c = &a + &b;
         assert_eq!(c.to_vec(), vec![11.0, 22.0, 13.0, 24.0]);
         c.sum().backward();
         // ∂Σc/∂a = 1 everywhere; ∂Σc/∂b[j] = number of rows = 2.
-        assert_eq!(a.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![1.0; 4]);
-        assert_eq!(b.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![2.0, 2.0]);
+        assert_eq!(
+            a.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![1.0; 4]
+        );
+        assert_eq!(
+            b.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![2.0, 2.0]
+        );
     }
 }

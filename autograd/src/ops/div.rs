@@ -28,10 +28,17 @@ impl Op for Div {
         "div"
     }
 
-    fn backward(&self, inputs: &[Tensor], output: &ArrayD<f32>, grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        inputs: &[Tensor],
+        output: &ArrayD<f32>,
+        grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         let (a, b) = (&inputs[0], &inputs[1]);
         let b_value = b.value();
-        let grad_a = a.needs_grad().then(|| sum_to_shape(&grad / &*b_value, &a.shape()));
+        let grad_a = a
+            .needs_grad()
+            .then(|| sum_to_shape(&grad / &*b_value, &a.shape()));
         // −a/b² = −c/b, using the saved output c = a/b.
         let grad_b = b.needs_grad().then(|| {
             let mut g = grad;

@@ -1,9 +1,11 @@
 //! Matrix product of two 2-D tensors: `C = A · B`, `A: [n, k]`, `B: [k, m]`, `C: [n, m]`.
 //!
 //! `∂L/∂A = ∂L/∂C · Bᵀ` and `∂L/∂B = Aᵀ · ∂L/∂C`. The transposes are strided views, not
-//! copies; the products run in ndarray's `dot`, which calls `matrixmultiply`'s sgemm.
+//! copies; the products run in [`crate::gemm`].
 
-use ndarray::{ArrayD, ArrayView2, Ix2};
+use ndarray::{Array2, ArrayD, ArrayView2, Ix2};
+
+use crate::gemm::gemm;
 
 use crate::op::Op;
 use crate::tensor::Tensor;
@@ -14,6 +16,13 @@ fn as_matrix<'a>(op: &str, value: &'a ArrayD<f32>) -> ArrayView2<'a, f32> {
         .view()
         .into_dimensionality::<Ix2>()
         .unwrap_or_else(|_| panic!("{op}: expected a 2-D tensor, got shape {:?}", value.shape()))
+}
+
+/// `a · b` into a new array.
+pub(crate) fn product(a: &ArrayView2<f32>, b: &ArrayView2<f32>) -> Array2<f32> {
+    let mut c = Array2::zeros((a.nrows(), b.ncols()));
+    gemm(1.0, a, b, 0.0, &mut c.view_mut());
+    c
 }
 
 impl Tensor {
@@ -32,9 +41,13 @@ impl Tensor {
     pub fn matmul(&self, other: &Tensor) -> Tensor {
         let (a, b) = (self.value(), other.value());
         if a.ndim() != 2 || b.ndim() != 2 || a.shape()[1] != b.shape()[0] {
-            panic!("matmul: shapes {:?} and {:?} do not multiply", a.shape(), b.shape());
+            panic!(
+                "matmul: shapes {:?} and {:?} do not multiply",
+                a.shape(),
+                b.shape()
+            );
         }
-        let value = as_matrix("matmul", &a).dot(&as_matrix("matmul", &b)).into_dyn();
+        let value = product(&as_matrix("matmul", &a), &as_matrix("matmul", &b)).into_dyn();
         drop((a, b));
         Tensor::from_op(value, &[self, other], MatMul)
     }
@@ -47,11 +60,20 @@ impl Op for MatMul {
         "matmul"
     }
 
-    fn backward(&self, inputs: &[Tensor], _: &ArrayD<f32>, grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        inputs: &[Tensor],
+        _: &ArrayD<f32>,
+        grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         let (a, b) = (&inputs[0], &inputs[1]);
         let g = as_matrix("matmul backward", &grad);
-        let grad_a = a.needs_grad().then(|| g.dot(&as_matrix("matmul", &b.value()).t()).into_dyn());
-        let grad_b = b.needs_grad().then(|| as_matrix("matmul", &a.value()).t().dot(&g).into_dyn());
+        let grad_a = a
+            .needs_grad()
+            .then(|| product(&g, &as_matrix("matmul", &b.value()).t()).into_dyn());
+        let grad_b = b
+            .needs_grad()
+            .then(|| product(&as_matrix("matmul", &a.value()).t(), &g).into_dyn());
         vec![grad_a, grad_b]
     }
 }
@@ -63,14 +85,24 @@ mod tests {
     #[test]
     fn value_and_gradient() {
         // A = [[1, 2], [3, 4]], B = [[5], [6]]: C = [[17], [39]].
-        let a = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]).unwrap().requires_grad();
-        let b = Tensor::from_vec(vec![5.0, 6.0], &[2, 1]).unwrap().requires_grad();
+        let a = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2])
+            .unwrap()
+            .requires_grad();
+        let b = Tensor::from_vec(vec![5.0, 6.0], &[2, 1])
+            .unwrap()
+            .requires_grad();
         let c = a.matmul(&b);
         assert_eq!(c.to_vec(), vec![17.0, 39.0]);
         c.sum().backward();
         // ∂ΣC/∂A = 1·Bᵀ = [[5, 6], [5, 6]]; ∂ΣC/∂B = Aᵀ·1 = [[1+3], [2+4]] = [[4], [6]].
-        assert_eq!(a.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![5.0, 6.0, 5.0, 6.0]);
-        assert_eq!(b.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![4.0, 6.0]);
+        assert_eq!(
+            a.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![5.0, 6.0, 5.0, 6.0]
+        );
+        assert_eq!(
+            b.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![4.0, 6.0]
+        );
     }
 
     #[test]

@@ -31,7 +31,8 @@ mod softplus;
 mod tanh;
 
 // shapes and reductions
-mod matmul;
+mod linear;
+pub(crate) mod matmul;
 mod max;
 mod mean;
 mod reshape;

@@ -28,10 +28,19 @@ impl Op for Mul {
         "mul"
     }
 
-    fn backward(&self, inputs: &[Tensor], _: &ArrayD<f32>, grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        inputs: &[Tensor],
+        _: &ArrayD<f32>,
+        grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         let (a, b) = (&inputs[0], &inputs[1]);
-        let grad_a = a.needs_grad().then(|| sum_to_shape(&grad * &*b.value(), &a.shape()));
-        let grad_b = b.needs_grad().then(|| sum_to_shape(grad * &*a.value(), &b.shape()));
+        let grad_a = a
+            .needs_grad()
+            .then(|| sum_to_shape(&grad * &*b.value(), &a.shape()));
+        let grad_b = b
+            .needs_grad()
+            .then(|| sum_to_shape(grad * &*a.value(), &b.shape()));
         vec![grad_a, grad_b]
     }
 }
@@ -43,13 +52,23 @@ mod tests {
     #[test]
     fn value_and_gradient_column_times_row() {
         // a: [2, 1] column, b: [1, 2] row, c = a ⊙ b: [2, 2] outer product.
-        let a = Tensor::from_vec(vec![1.0, 2.0], &[2, 1]).unwrap().requires_grad();
-        let b = Tensor::from_vec(vec![3.0, 4.0], &[1, 2]).unwrap().requires_grad();
+        let a = Tensor::from_vec(vec![1.0, 2.0], &[2, 1])
+            .unwrap()
+            .requires_grad();
+        let b = Tensor::from_vec(vec![3.0, 4.0], &[1, 2])
+            .unwrap()
+            .requires_grad();
         let c = &a * &b;
         assert_eq!(c.to_vec(), vec![3.0, 4.0, 6.0, 8.0]);
         c.sum().backward();
         // ∂Σc/∂a[i] = Σ_j b[j] = 7; ∂Σc/∂b[j] = Σ_i a[i] = 3.
-        assert_eq!(a.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![7.0, 7.0]);
-        assert_eq!(b.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![3.0, 3.0]);
+        assert_eq!(
+            a.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![7.0, 7.0]
+        );
+        assert_eq!(
+            b.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![3.0, 3.0]
+        );
     }
 }

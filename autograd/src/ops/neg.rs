@@ -20,7 +20,12 @@ impl Op for Neg {
         "neg"
     }
 
-    fn backward(&self, _: &[Tensor], _: &ArrayD<f32>, grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        _: &[Tensor],
+        _: &ArrayD<f32>,
+        grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         vec![Some(-grad)]
     }
 }
@@ -32,10 +37,15 @@ mod tests {
     #[test]
     fn value_and_gradient() {
         // y = −x; dy/dx = −1.
-        let x = Tensor::from_vec(vec![2.0, -3.0], &[2]).unwrap().requires_grad();
+        let x = Tensor::from_vec(vec![2.0, -3.0], &[2])
+            .unwrap()
+            .requires_grad();
         let y = -&x;
         assert_eq!(y.to_vec(), vec![-2.0, 3.0]);
         y.sum().backward();
-        assert_eq!(x.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![-1.0, -1.0]);
+        assert_eq!(
+            x.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![-1.0, -1.0]
+        );
     }
 }

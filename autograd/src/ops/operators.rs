@@ -85,7 +85,12 @@ macro_rules! tensor_number {
 tensor_number!(Add, add, |t, s| t.add_scalar(s), t.add_scalar(s));
 tensor_number!(Sub, sub, |t, s| t.add_scalar(-s), t.neg().add_scalar(s));
 tensor_number!(Mul, mul, |t, s| t.mul_scalar(s), t.mul_scalar(s));
-tensor_number!(Div, div, |t, s| t.mul_scalar(1.0 / s), t.powf(-1.0).mul_scalar(s));
+tensor_number!(
+    Div,
+    div,
+    |t, s| t.mul_scalar(1.0 / s),
+    t.powf(-1.0).mul_scalar(s)
+);
 
 impl Neg for &Tensor {
     type Output = Tensor;

@@ -21,7 +21,12 @@ impl Op for Pow {
         "pow"
     }
 
-    fn backward(&self, inputs: &[Tensor], _: &ArrayD<f32>, mut grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        inputs: &[Tensor],
+        _: &ArrayD<f32>,
+        mut grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         let p = self.0;
         Zip::from(&mut grad)
             .and(&*inputs[0].value())

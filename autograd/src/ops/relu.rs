@@ -29,7 +29,12 @@ impl Op for Relu {
     }
 
     /// Reads the saved output: `y > 0` exactly where `x > 0`.
-    fn backward(&self, _: &[Tensor], output: &ArrayD<f32>, mut grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        _: &[Tensor],
+        output: &ArrayD<f32>,
+        mut grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         Zip::from(&mut grad).and(output).for_each(|g, &y| {
             if y <= 0.0 {
                 *g = 0.0;
@@ -46,10 +51,15 @@ mod tests {
     #[test]
     fn value_and_gradient() {
         // y = relu(x); dy/dx = [0, 0, 1] for x = [-2, 0, 3].
-        let x = Tensor::from_vec(vec![-2.0, 0.0, 3.0], &[3]).unwrap().requires_grad();
+        let x = Tensor::from_vec(vec![-2.0, 0.0, 3.0], &[3])
+            .unwrap()
+            .requires_grad();
         let y = x.relu();
         assert_eq!(y.to_vec(), vec![0.0, 0.0, 3.0]);
         y.sum().backward();
-        assert_eq!(x.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![0.0, 0.0, 1.0]);
+        assert_eq!(
+            x.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![0.0, 0.0, 1.0]
+        );
     }
 }

@@ -30,7 +30,12 @@ impl Op for AddScalar {
         "add_scalar"
     }
 
-    fn backward(&self, _: &[Tensor], _: &ArrayD<f32>, grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        _: &[Tensor],
+        _: &ArrayD<f32>,
+        grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         vec![Some(grad)]
     }
 }
@@ -42,7 +47,12 @@ impl Op for MulScalar {
         "mul_scalar"
     }
 
-    fn backward(&self, _: &[Tensor], _: &ArrayD<f32>, mut grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        _: &[Tensor],
+        _: &ArrayD<f32>,
+        mut grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         grad *= self.0;
         vec![Some(grad)]
     }

@@ -28,9 +28,16 @@ impl Op for Sub {
         "sub"
     }
 
-    fn backward(&self, inputs: &[Tensor], _: &ArrayD<f32>, grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        inputs: &[Tensor],
+        _: &ArrayD<f32>,
+        grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         let (a, b) = (&inputs[0], &inputs[1]);
-        let grad_a = a.needs_grad().then(|| sum_to_shape(grad.clone(), &a.shape()));
+        let grad_a = a
+            .needs_grad()
+            .then(|| sum_to_shape(grad.clone(), &a.shape()));
         let grad_b = b.needs_grad().then(|| sum_to_shape(-grad, &b.shape()));
         vec![grad_a, grad_b]
     }
@@ -44,12 +51,20 @@ mod tests {
     fn value_and_gradient_scalar_minus_matrix() {
         // c = s − m with s a 0-d scalar broadcast over m: [2, 2].
         let s = Tensor::scalar(10.0).requires_grad();
-        let m = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]).unwrap().requires_grad();
+        let m = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2])
+            .unwrap()
+            .requires_grad();
         let c = &s - &m;
         assert_eq!(c.to_vec(), vec![9.0, 8.0, 7.0, 6.0]);
         c.sum().backward();
         // ∂Σc/∂s = 4 (one per element), ∂Σc/∂m = −1.
-        assert_eq!(s.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![4.0]);
-        assert_eq!(m.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![-1.0; 4]);
+        assert_eq!(
+            s.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![4.0]
+        );
+        assert_eq!(
+            m.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![-1.0; 4]
+        );
     }
 }

@@ -29,7 +29,11 @@ impl Tensor {
     #[track_caller]
     pub fn sum_axis(&self, axis: usize, keep_dim: bool) -> Tensor {
         let ndim = self.value().ndim();
-        assert!(axis < ndim, "sum_axis: axis {axis} out of range for shape {:?}", self.shape());
+        assert!(
+            axis < ndim,
+            "sum_axis: axis {axis} out of range for shape {:?}",
+            self.shape()
+        );
         let mut value = self.value().sum_axis(Axis(axis));
         if keep_dim {
             value.insert_axis_inplace(Axis(axis));
@@ -47,7 +51,12 @@ impl Op for Sum {
         "sum"
     }
 
-    fn backward(&self, inputs: &[Tensor], _: &ArrayD<f32>, grad: ArrayD<f32>) -> Vec<Option<ArrayD<f32>>> {
+    fn backward(
+        &self,
+        inputs: &[Tensor],
+        _: &ArrayD<f32>,
+        grad: ArrayD<f32>,
+    ) -> Vec<Option<ArrayD<f32>>> {
         let input = inputs[0].value();
         let grad = match self.axis {
             // Put the summed axis back (size 1) unless keep_dim already did.
@@ -69,11 +78,16 @@ mod tests {
     #[test]
     fn value_and_gradient() {
         // y = Σ_j x[i, j] (axis 1): y = [3, 7]; ∂(y·[1, 2])/∂x[i, j] = weight of row i.
-        let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]).unwrap().requires_grad();
+        let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2])
+            .unwrap()
+            .requires_grad();
         let y = x.sum_axis(1, false);
         assert_eq!(y.to_vec(), vec![3.0, 7.0]);
         let w = Tensor::from_vec(vec![1.0, 2.0], &[2]).unwrap();
         (&y * &w).sum().backward();
-        assert_eq!(x.grad().unwrap().iter().copied().collect::<Vec<_>>(), vec![1.0, 1.0, 2.0, 2.0]);
+        assert_eq!(
+            x.grad().unwrap().iter().copied().collect::<Vec<_>>(),
+            vec![1.0, 1.0, 2.0, 2.0]
+        );
     }
 }

@@ -1,0 +1,142 @@
+//! The one place where matrix products are computed: `C ← α·A·B + β·C`.
+//!
+//! Every op that multiplies matrices (`matmul`, `linear`, and their backward passes) calls
+//! [`gemm`], so the backend is chosen here and nowhere else:
+//! - with the `gemm` feature (default), the `gemm` crate, split over the rayon thread pool
+//!   when the product is large enough to pay for it (threads: `RAYON_NUM_THREADS`, default all
+//!   cores);
+//! - without it, ndarray's `general_mat_mul`, which calls `matrixmultiply`'s sgemm.
+//!
+//! Both take any strides, so transposed operands are views, never copies. The two backends sum
+//! in different orders, so their results agree to rounding, not bit for bit; one backend with
+//! one thread count gives the same bits on every run.
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+/// Products with fewer multiply-adds than this run on one thread: below it, waking a second
+/// thread costs more than it saves (measured: `32×784×128` is faster on one core).
+#[cfg(feature = "gemm")]
+const PARALLEL_MIN_WORK: usize = 8 << 20;
+
+/// `c ← alpha·a·b + beta·c` for `a: [m, k]`, `b: [k, n]`, `c: [m, n]` (any strides).
+///
+/// # Panics
+/// If the shapes do not fit (callers check first and name their op).
+pub fn gemm(
+    alpha: f32,
+    a: &ArrayView2<f32>,
+    b: &ArrayView2<f32>,
+    beta: f32,
+    c: &mut ArrayViewMut2<f32>,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    assert!(
+        b.nrows() == k && c.dim() == (m, n),
+        "gemm: [{m}, {k}]·{:?} into {:?}",
+        b.dim(),
+        c.dim()
+    );
+    backend(alpha, a, b, beta, c, m, k, n);
+}
+
+#[cfg(feature = "gemm")]
+#[allow(clippy::too_many_arguments)]
+fn backend(
+    alpha: f32,
+    a: &ArrayView2<f32>,
+    b: &ArrayView2<f32>,
+    beta: f32,
+    c: &mut ArrayViewMut2<f32>,
+    m: usize,
+    k: usize,
+    n: usize,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        c.map_inplace(|x| *x *= beta);
+        return;
+    }
+    let threads = rayon::current_num_threads();
+    let parallelism = if threads > 1 && m * n * k >= PARALLEL_MIN_WORK {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    let (a_rs, a_cs) = (a.strides()[0], a.strides()[1]);
+    let (b_rs, b_cs) = (b.strides()[0], b.strides()[1]);
+    let (c_rs, c_cs) = (c.strides()[0], c.strides()[1]);
+    // SAFETY: the pointers and strides describe the three live ndarray views, whose shapes were
+    // checked above; `c` is borrowed mutably, so it aliases neither `a` nor `b`.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            c.as_mut_ptr(),
+            c_cs,
+            c_rs,
+            beta != 0.0, // read C only when it contributes
+            a.as_ptr(),
+            a_cs,
+            a_rs,
+            b.as_ptr(),
+            b_cs,
+            b_rs,
+            beta,  // gemm's alpha scales the old C
+            alpha, // gemm's beta scales the product
+            false,
+            false,
+            false,
+            parallelism,
+        );
+    }
+}
+
+#[cfg(not(feature = "gemm"))]
+#[allow(clippy::too_many_arguments)]
+fn backend(
+    alpha: f32,
+    a: &ArrayView2<f32>,
+    b: &ArrayView2<f32>,
+    beta: f32,
+    c: &mut ArrayViewMut2<f32>,
+    _: usize,
+    _: usize,
+    _: usize,
+) {
+    ndarray::linalg::general_mat_mul(alpha, a, b, beta, c);
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array2, ShapeBuilder};
+
+    #[test]
+    fn matches_a_naive_triple_loop_for_every_layout() {
+        // Sizes past the parallel threshold too: 256·256·160 multiply-adds > 8·2²⁰.
+        for &(m, k, n) in &[(3, 4, 5), (1, 7, 1), (256, 160, 256)] {
+            let a = Array2::from_shape_fn((m, k), |(i, j)| ((i * 7 + j * 3) % 11) as f32 - 5.0);
+            let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 5 + j * 2) % 13) as f32 - 6.0);
+            let b_fortran = {
+                let mut f = Array2::zeros((k, n).f());
+                f.assign(&b);
+                f
+            };
+            let mut expected = Array2::<f32>::from_elem((m, n), 1.0);
+            for i in 0..m {
+                for j in 0..n {
+                    let dot: f32 = (0..k).map(|p| a[[i, p]] * b[[p, j]]).sum();
+                    expected[[i, j]] = 2.0 * dot + 0.5 * 1.0;
+                }
+            }
+            for b_view in [b.view(), b_fortran.view(), b.t().t()] {
+                let mut c = Array2::<f32>::from_elem((m, n), 1.0);
+                super::gemm(2.0, &a.view(), &b_view, 0.5, &mut c.view_mut());
+                assert_eq!(c, expected, "[{m}, {k}]·[{k}, {n}]");
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! A fully connected ReLU network trained by hand: forward, backward and update written out
+//! with preallocated buffers and the same matrix-product routine as autograd
+//! ([`autograd::gemm::gemm`]). Nothing here allocates after construction.
+//!
+//! It is the yardstick for "what does the autograd framework cost": the bench `train_step`
+//! runs one step of this and one step of the `nn` + `optim` equivalent on the same batch.
+
+use autograd::gemm::gemm;
+use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// One layer's parameters, gradients and SGD-momentum velocity; `weight` is `[out, in]`.
+struct Layer {
+    weight: Array2<f32>,
+    bias: Array1<f32>,
+    grad_weight: Array2<f32>,
+    grad_bias: Array1<f32>,
+    velocity_weight: Array2<f32>,
+    velocity_bias: Array1<f32>,
+}
+
+/// An MLP with ReLU between layers and softmax cross-entropy on top.
+pub struct Mlp {
+    layers: Vec<Layer>,
+    /// `activations[0]` is the input batch, `activations[i + 1]` the output of layer `i`.
+    activations: Vec<Array2<f32>>,
+    /// `∂L/∂(output of layer i)`.
+    deltas: Vec<Array2<f32>>,
+}
+
+impl Mlp {
+    /// Weights as PyTorch's default `nn.Linear`: U(−1/√in, 1/√in).
+    pub fn new(sizes: &[usize], batch: usize, seed: u64) -> Mlp {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let layers = sizes
+            .windows(2)
+            .map(|pair| {
+                let (inputs, outputs) = (pair[0], pair[1]);
+                let bound = 1.0 / (inputs as f32).sqrt();
+                Layer {
+                    weight: Array2::from_shape_simple_fn((outputs, inputs), || rng.random_range(-bound..bound)),
+                    bias: Array1::from_shape_simple_fn(outputs, || rng.random_range(-bound..bound)),
+                    grad_weight: Array2::zeros((outputs, inputs)),
+                    grad_bias: Array1::zeros(outputs),
+                    velocity_weight: Array2::zeros((outputs, inputs)),
+                    velocity_bias: Array1::zeros(outputs),
+                }
+            })
+            .collect();
+        Mlp {
+            layers,
+            activations: sizes.iter().map(|&n| Array2::zeros((batch, n))).collect(),
+            deltas: sizes[1..].iter().map(|&n| Array2::zeros((batch, n))).collect(),
+        }
+    }
+
+    /// One SGD-with-momentum step (PyTorch form: `v ← μv + g`, `w ← w − λv`); returns the loss.
+    pub fn train_step(&mut self, x: &ArrayView2<f32>, labels: &[usize], lr: f32, momentum: f32) -> f32 {
+        let depth = self.layers.len();
+        self.activations[0].assign(x);
+        // Forward: a_{i+1} = relu(a_i · W_iᵀ + b_i), no relu on the last layer.
+        for (i, layer) in self.layers.iter().enumerate() {
+            let (inputs, outputs) = self.activations.split_at_mut(i + 1);
+            let out = &mut outputs[0];
+            out.assign(&layer.bias.broadcast(out.raw_dim()).expect("bias row"));
+            gemm(1.0, &inputs[i].view(), &layer.weight.t(), 1.0, &mut out.view_mut());
+            if i + 1 < depth {
+                out.mapv_inplace(|v| v.max(0.0));
+            }
+        }
+        // Softmax cross-entropy: δ_last = (softmax − onehot) / B.
+        let batch = labels.len() as f32;
+        let mut loss = 0.0;
+        let logits = &self.activations[depth];
+        let delta = &mut self.deltas[depth - 1];
+        for ((row, mut d), &label) in logits.outer_iter().zip(delta.outer_iter_mut()).zip(labels) {
+            let max = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+            let sum: f32 = row.iter().map(|&v| (v - max).exp()).sum();
+            loss += sum.ln() + max - row[label];
+            Zip::from(&mut d).and(&row).for_each(|d, &v| *d = (v - max).exp() / sum / batch);
+            d[label] -= 1.0 / batch;
+        }
+        // Backward: ∂W_i = δ_iᵀ·a_i, ∂b_i = Σ_rows δ_i, δ_{i−1} = (δ_i · W_i) ⊙ [a_i > 0].
+        for i in (0..depth).rev() {
+            let layer = &mut self.layers[i];
+            let delta = &self.deltas[i];
+            gemm(1.0, &delta.t(), &self.activations[i].view(), 0.0, &mut layer.grad_weight.view_mut());
+            layer.grad_bias.assign(&delta.sum_axis(Axis(0)));
+            if i > 0 {
+                let (before, after) = self.deltas.split_at_mut(i);
+                let previous = &mut before[i - 1];
+                gemm(1.0, &after[0].view(), &layer.weight.view(), 0.0, &mut previous.view_mut());
+                Zip::from(previous).and(&self.activations[i]).for_each(|d, &a| {
+                    if a <= 0.0 {
+                        *d = 0.0;
+                    }
+                });
+            }
+        }
+        for layer in &mut self.layers {
+            Zip::from(&mut layer.weight)
+                .and(&mut layer.velocity_weight)
+                .and(&layer.grad_weight)
+                .for_each(|w, v, &g| {
+                    *v = momentum * *v + g;
+                    *w -= lr * *v;
+                });
+            Zip::from(&mut layer.bias)
+                .and(&mut layer.velocity_bias)
+                .and(&layer.grad_bias)
+                .for_each(|w, v, &g| {
+                    *v = momentum * *v + g;
+                    *w -= lr * *v;
+                });
+        }
+        loss / batch
+    }
+}
