@@ -1,0 +1,41 @@
+//! A guided tour of autograd for learners: one small expression, its graph, the backward pass,
+//! gradients against hand-derived formulas, gradient checking and anomaly mode.
+//!
+//! ```text
+//! cargo run --release --example autograd_tour
+//! ```
+
+use std::path::Path;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // Anomaly mode stops an op by panicking (the tour catches it); keep the panic hook from
+    // printing those expected stops, and let every other panic through.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let expected = info
+            .payload()
+            .downcast_ref::<String>()
+            .is_some_and(|m| m.starts_with("anomaly:"));
+        if !expected {
+            default_hook(info);
+        }
+    }));
+
+    let tour = examples::tour::tour();
+    print!("{}", tour.text);
+
+    let dir = Path::new("runs/tour");
+    let path = dir.join("expr.dot");
+    match std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, &tour.dot)) {
+        Ok(()) => {
+            println!("\nThe DOT above is in {}; draw it with:", path.display());
+            println!("  dot -Tpng {} -o runs/tour/expr.png", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}

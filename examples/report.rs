@@ -1,0 +1,345 @@
+//! Writing results: CSV and JSON files, and line plots (loss against step, accuracy against
+//! epoch) drawn with plotters.
+//!
+//! Every file is written whole to a temporary name next to its destination and then renamed,
+//! so an interrupted run never leaves half a CSV where a complete one used to be.
+//!
+//! Plots use the DejaVu Sans font compiled into the binary ([`crate::plot::register_fonts`]); no
+//! system font is needed.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// A file could not be written (or a plot could not be drawn): names the path and the reason.
+#[derive(Debug)]
+pub struct ReportError {
+    /// The file being written.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for ReportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write {}: {}", self.path.display(), self.reason)
+    }
+}
+
+impl std::error::Error for ReportError {}
+
+impl ReportError {
+    fn new(path: &Path, reason: impl fmt::Display) -> ReportError {
+        ReportError {
+            path: path.to_path_buf(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
+/// Creates the parent directory if needed.
+///
+/// # Errors
+/// [`ReportError`] naming `path` if the directory, the file or the rename fails.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let io_err = |e: io::Error| ReportError::new(path, e);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(io_err)?;
+    }
+    let tmp = temporary_name(path);
+    fs::write(&tmp, bytes).map_err(io_err)?;
+    fs::rename(&tmp, path).map_err(io_err)
+}
+
+/// `dir/name.ext` → `dir/name.ext.tmp` (ignored by git, see `.gitignore`).
+pub fn temporary_name(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".tmp");
+    path.with_file_name(name)
+}
+
+/// A CSV table: a header and rows of already formatted cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Csv {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// One entry per row, each with `columns.len()` cells.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    /// An empty table with these columns.
+    pub fn new(columns: &[&str]) -> Csv {
+        Csv {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Appends a row.
+    ///
+    /// # Panics
+    /// If the row does not have one cell per column (a programming error).
+    #[track_caller]
+    pub fn push(&mut self, row: Vec<String>) {
+        assert_eq!(
+            row.len(),
+            self.columns.len(),
+            "Csv::push: {} cells for the {} columns {:?}",
+            row.len(),
+            self.columns.len(),
+            self.columns
+        );
+        self.rows.push(row);
+    }
+
+    /// The table as CSV text (cells are numbers and plain names here, so no quoting is needed;
+    /// a cell containing a comma or a quote is quoted anyway).
+    pub fn to_text(&self) -> String {
+        let line = |cells: &[String]| {
+            let quoted: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+            quoted.join(",") + "\n"
+        };
+        let mut out = line(&self.columns);
+        for row in &self.rows {
+            out.push_str(&line(row));
+        }
+        out
+    }
+
+    /// Writes the table to `path` atomically.
+    ///
+    /// # Errors
+    /// As [`write_atomic`].
+    pub fn write(&self, path: &Path) -> Result<(), ReportError> {
+        write_atomic(path, self.to_text().as_bytes())
+    }
+}
+
+fn quote(cell: &str) -> String {
+    if cell.contains([',', '"', '\n']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Formats an optional number for a CSV cell: empty when absent.
+pub fn cell(value: Option<f64>) -> String {
+    value.map_or_else(String::new, |v| v.to_string())
+}
+
+/// Writes `value` as pretty-printed JSON to `path` atomically.
+///
+/// # Errors
+/// As [`write_atomic`], or if serialization fails.
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), ReportError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| ReportError::new(path, e))?;
+    write_atomic(path, (text + "\n").as_bytes())
+}
+
+/// Exponential moving average with bias correction (TensorBoard's smoothing): point `i` is
+/// `Σ_j≤i α^(i−j) v_j · (1−α) / (1 − α^(i+1))`, so the first points are not pulled towards 0.
+///
+/// `alpha = 0` returns the values unchanged; `alpha` near 1 smooths strongly.
+///
+/// ```
+/// use examples::report::smooth;
+/// assert_eq!(smooth(&[1.0, 1.0, 1.0], 0.9), vec![1.0, 1.0, 1.0]);
+/// // (0.5·2 + 0.5·0) / (1 − 0.25) = 4/3 for the second point
+/// let s = smooth(&[0.0, 2.0], 0.5);
+/// assert!((s[1] - 4.0 / 3.0).abs() < 1e-12);
+/// ```
+pub fn smooth(values: &[f64], alpha: f64) -> Vec<f64> {
+    let mut average = 0.0;
+    let mut weight = 0.0; // 1 − αⁱ⁺¹, the total weight of the terms so far
+    values
+        .iter()
+        .map(|&v| {
+            average = alpha * average + (1.0 - alpha) * v;
+            weight = alpha * weight + (1.0 - alpha);
+            average / weight
+        })
+        .collect()
+}
+
+/// One line of a [`LinePlot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend entry.
+    pub name: String,
+    /// `(x, y)` points in drawing order.
+    pub points: Vec<(f64, f64)>,
+    /// Line colour; `None` takes the next colour of [`PALETTE`].
+    pub color: Option<RGBColor>,
+}
+
+/// A chart of several lines sharing axes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinePlot {
+    /// Title above the chart.
+    pub title: String,
+    /// Label of the x axis.
+    pub x_label: String,
+    /// Label of the y axis.
+    pub y_label: String,
+    /// Logarithmic y axis (all y must then be positive; others are dropped).
+    pub log_y: bool,
+    /// The lines, in legend order; colours follow [`PALETTE`].
+    pub series: Vec<Series>,
+    /// Size in pixels.
+    pub size: (u32, u32),
+}
+
+/// Ten well separated colours (Tableau 10), one per series in order.
+pub const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+impl LinePlot {
+    /// Draws the chart to `path`: SVG if the name ends in `.svg`, else PNG.
+    ///
+    /// # Errors
+    /// [`ReportError`] naming `path` if there is nothing to draw or drawing/writing fails.
+    pub fn draw(&self, path: &Path) -> Result<(), ReportError> {
+        crate::plot::register_fonts();
+        let err = |e: &dyn fmt::Display| ReportError::new(path, e);
+        let points = || self.series.iter().flat_map(|s| s.points.iter());
+        let usable = |&&(x, y): &&(f64, f64)| x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0);
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for &(x, y) in points().filter(usable) {
+            (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+        }
+        if x0 > x1 {
+            return Err(err(&"no finite points to plot"));
+        }
+        if x0 == x1 {
+            x1 = x0 + 1.0;
+        }
+        if self.log_y {
+            // A little room above and below, in ratio.
+            (y0, y1) = (y0 / 1.1, y1 * 1.1);
+        } else {
+            let pad = ((y1 - y0) * 0.05).max(1e-9);
+            (y0, y1) = (y0 - pad, y1 + pad);
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|e| err(&e))?;
+        }
+        let tmp = temporary_name(path);
+        let svg = path.extension().is_some_and(|e| e == "svg");
+        let drawn = if svg {
+            let root = SVGBackend::new(&tmp, self.size).into_drawing_area();
+            self.draw_on(&root, x0..x1, y0..y1)
+        } else {
+            let root = BitMapBackend::new(&tmp, self.size).into_drawing_area();
+            self.draw_on(&root, x0..x1, y0..y1)
+        };
+        drawn.map_err(|e| err(&e))?;
+        fs::rename(&tmp, path).map_err(|e| err(&e))
+    }
+
+    fn draw_on<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        x: std::ops::Range<f64>,
+        y: std::ops::Range<f64>,
+    ) -> Result<(), String> {
+        if self.log_y {
+            self.chart(root, x, y.log_scale())
+        } else {
+            self.chart(root, x, y)
+        }
+    }
+
+    fn chart<DB, Y>(&self, root: &DrawingArea<DB, Shift>, x: std::ops::Range<f64>, y: Y) -> Result<(), String>
+    where
+        DB: DrawingBackend,
+        Y: AsRangedCoord<Value = f64>,
+        Y::CoordDescType: ValueFormatter<f64>,
+    {
+        let e = |e: &dyn fmt::Display| e.to_string();
+        root.fill(&WHITE).map_err(|x| e(&x))?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, ("sans-serif", 22))
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(65)
+            .build_cartesian_2d(x, y)
+            .map_err(|x| e(&x))?;
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .axis_desc_style(("sans-serif", 16))
+            .label_style(("sans-serif", 13))
+            .light_line_style(RGBColor(235, 235, 235))
+            .bold_line_style(RGBColor(210, 210, 210))
+            .draw()
+            .map_err(|x| e(&x))?;
+        for (i, series) in self.series.iter().enumerate() {
+            let color = series.color.unwrap_or(PALETTE[i % PALETTE.len()]);
+            let points = series
+                .points
+                .iter()
+                .copied()
+                .filter(|&(x, y)| x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0));
+            chart
+                .draw_series(LineSeries::new(points, color.stroke_width(2)))
+                .map_err(|x| e(&x))?
+                .label(&series.name)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font(("sans-serif", 14))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|x| e(&x))?;
+        root.present().map_err(|x| e(&x))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_text_has_header_and_rows_and_quotes_commas() {
+        let mut csv = Csv::new(&["a", "b"]);
+        csv.push(vec!["1".into(), "x,y".into()]);
+        assert_eq!(csv.to_text(), "a,b\n1,\"x,y\"\n");
+    }
+
+    #[test]
+    #[should_panic(expected = "1 cells for the 2 columns")]
+    fn csv_rejects_a_short_row() {
+        Csv::new(&["a", "b"]).push(vec!["1".into()]);
+    }
+
+    #[test]
+    fn smoothing_a_step_follows_the_hand_computed_average() {
+        // α = 0.5 on [0, 0, 4]: averages 0, 0, 0.5·4 = 2 with weight 1 − 0.125 = 0.875 → 16/7.
+        let s = smooth(&[0.0, 0.0, 4.0], 0.5);
+        assert_eq!(s[..2], [0.0, 0.0]);
+        assert!((s[2] - 16.0 / 7.0).abs() < 1e-12);
+        assert_eq!(smooth(&[3.0, 5.0], 0.0), vec![3.0, 5.0]);
+    }
+}

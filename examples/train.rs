@@ -1,0 +1,193 @@
+//! The main job: train the fully connected network on MNIST and report its test accuracy.
+//!
+//! ```text
+//! cargo run --release --example train                         # 784-512-512-10, ReLU, Adam 1e-3, batch 64
+//! cargo run --release --example train -- --optimizer momentum --lr 0.01 --schedule cosine:10 --epochs 10
+//! cargo run --release --example train -- --epochs 1 --min-accuracy 0.97   # what CI runs
+//! cargo run --release --example train -- --resume runs/train/checkpoint.safetensors --epochs 8
+//! cargo run --release --example train -- --help
+//! ```
+//!
+//! The loop itself (batches, evaluation, checkpoints, resume) is `training.rs`; the options are
+//! `cli.rs`. This file obtains the data, prints what it is about to do, shows progress, and
+//! turns the outcome into an exit status: 0 on success, 1 if training failed (diverged, or
+//! below `--min-accuracy`), 2 for a bad option.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use examples::cli::TrainArgs;
+use examples::training::{Datasets, EpochMetrics, Model, Observer, StepInfo, TrainError, Trainer};
+
+/// The course's target for this network.
+const TARGET: f64 = 0.98;
+
+fn main() -> ExitCode {
+    let args = TrainArgs::parse();
+    match run(&args) {
+        Ok(code) => code,
+        Err((code, message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Runs the job; `Err((status, message))` for a failure.
+fn run(args: &TrainArgs) -> Result<ExitCode, (u8, String)> {
+    let started = Instant::now();
+    let dataset = args.data.dataset;
+    let dir = args.data.obtain().map_err(|e| (1, e.to_string()))?;
+    if args.fetch_only {
+        println!("{dataset}: the four files are in {} (SHA-256 verified)", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let data = Datasets::load(dataset, &dir, args.val_split).map_err(|e| (2, e.to_string()))?;
+
+    let mut trainer = match &args.resume {
+        Some(path) => {
+            let mut trainer = Trainer::resume(path).map_err(|e| (1, e.to_string()))?;
+            println!(
+                "resuming {} after epoch {} (step {}); model, optimizer, batch size and seed are the checkpoint's",
+                path.display(),
+                trainer.epochs_done(),
+                trainer.steps_done()
+            );
+            trainer.config.epochs = args.epochs;
+            trainer
+        }
+        None => Trainer::new(args.config(), data.input_size(), data.classes).map_err(config_error)?,
+    };
+    if trainer.model.sizes()[0] != data.input_size() {
+        return Err((2, format!("--resume: the checkpoint's network takes {} inputs, the data has {}", trainer.model.sizes()[0], data.input_size())));
+    }
+    print_header(args, &trainer, &data, &dir);
+
+    let mut progress = Progress::new();
+    trainer.fit(&data, &mut progress, Some(&args.out_dir)).map_err(|e| match e {
+        TrainError::Config(_) => config_error(e),
+        e => (1, e.to_string()),
+    })?;
+
+    let Some(last) = trainer.history().last() else {
+        println!("nothing to train: --epochs {}", args.epochs);
+        return Ok(ExitCode::SUCCESS);
+    };
+    let accuracy = last.test_accuracy;
+    let verdict = if accuracy >= TARGET {
+        format!("≥ {:.0}%: reached the course's target", TARGET * 100.0)
+    } else {
+        format!("< {:.0}%: below the course's target (try more --epochs)", TARGET * 100.0)
+    };
+    println!(
+        "test accuracy {:.2}% {verdict}; {} epochs in {:.1} s; wrote {}/{{metrics.csv,metrics.json,checkpoint.safetensors}}",
+        accuracy * 100.0,
+        trainer.epochs_done(),
+        started.elapsed().as_secs_f64(),
+        args.out_dir.display()
+    );
+    if let Some(min) = args.min_accuracy {
+        if accuracy < min {
+            return Err((1, format!("test accuracy {:.2}% is below --min-accuracy {:.2}%", accuracy * 100.0, min * 100.0)));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn config_error(e: TrainError) -> (u8, String) {
+    (2, e.to_string())
+}
+
+/// What the run is about to do, in a few lines.
+fn print_header(args: &TrainArgs, trainer: &Trainer, data: &Datasets, dir: &std::path::Path) {
+    let config = &trainer.config;
+    let sizes: Vec<String> = trainer.model.sizes().iter().map(|s| s.to_string()).collect();
+    let val = data.val.as_ref().map_or(String::new(), |v| format!(", {} validation", v.len()));
+    println!(
+        "data:      {} from {}: {} training{val}, {} test images of {} pixels",
+        args.data.dataset,
+        dir.display(),
+        data.train.len(),
+        data.test.len(),
+        data.input_size()
+    );
+    let dropout = if config.model.dropout > 0.0 { format!(", dropout {}", config.model.dropout) } else { String::new() };
+    println!(
+        "model:     {} ({}, init {}{dropout}), {} parameters",
+        sizes.join("-"),
+        config.model.activation,
+        config.model.init,
+        trainer.parameters().count_elements()
+    );
+    println!("optimizer: {}", config.optim.describe());
+    println!(
+        "training:  {} epochs, batch {}, seed {}, cross-entropy; {} threads",
+        config.epochs,
+        config.batch_size,
+        config.seed,
+        threads()
+    );
+}
+
+/// Threads the matrix products may use: `RAYON_NUM_THREADS` if set, else the cores available.
+fn threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// A progress bar per epoch on stderr (only when it is a terminal), and one line per epoch on
+/// stdout.
+struct Progress {
+    bar: Option<ProgressBar>,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress { bar: None, terminal: std::io::stderr().is_terminal() }
+    }
+}
+
+impl Observer for Progress {
+    fn epoch_start(&mut self, epoch: usize, batches: usize) {
+        if self.terminal {
+            let bar = ProgressBar::new(batches as u64);
+            let style = ProgressStyle::with_template("epoch {prefix:>2} [{bar:30}] {pos}/{len} loss {msg} ({per_sec}, {eta} left)")
+                .expect("the template is valid")
+                .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_prefix(epoch.to_string());
+            self.bar = Some(bar);
+        }
+    }
+
+    fn step(&mut self, info: &StepInfo, _model: &mut Model) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(info.batch as u64);
+            bar.set_message(format!("{:.4}", info.running_loss));
+        }
+    }
+
+    fn epoch_end(&mut self, m: &EpochMetrics) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        let val = m.val_accuracy.map_or(String::new(), |v| format!("  val acc {:.2}%", v * 100.0));
+        println!(
+            "epoch {:>2}  train loss {:.4}  test loss {:.4}  test acc {:.2}%{val}  {:.1} s  (lr {})",
+            m.epoch,
+            m.train_loss,
+            m.test_loss,
+            m.test_accuracy * 100.0,
+            m.seconds,
+            m.lr
+        );
+    }
+}

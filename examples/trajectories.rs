@@ -1,0 +1,116 @@
+//! Optimizers' paths on 2-D test functions: the course's pictures, drawn by the library itself.
+//!
+//! ```text
+//! cargo run --release --example trajectories -- --function beale --optimizer adam \
+//!     --start 1,1.5 --steps 500 --lr 0.05 [--out beale_adam.png | --json]
+//! cargo run --release --example trajectories -- --all [--out-dir docs/img] [--gif]
+//! ```
+//!
+//! `--json` prints `{"function", "optimizer", "points", "losses"}` with `steps + 1` points and one
+//! loss per point. Exit codes: 0 done; 2 bad command line or hyperparameter (one line naming
+//! it); 1 a run diverged (NaN or infinite point: the message names the step, and in `--json`
+//! mode nothing is printed on stdout) or a file could not be written.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
+use examples::claims;
+use examples::plot::{self, Track};
+use examples::trajectory::{run, Cli, OptimizerKind, TrajectoryError};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = if cli.all { run_all(&cli) } else { run_one(&cli) };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_one(cli: &Cli) -> Result<(), String> {
+    let (Some(surface), Some(optimizer)) = (cli.function, cli.optimizer) else {
+        unreachable!("clap requires --function and --optimizer without --all");
+    };
+    let start = cli.start.unwrap_or(surface.default_start());
+    let path = match run(surface, optimizer, start, cli.steps, &cli.hyper()) {
+        Ok(path) => path,
+        // A hyperparameter out of range is a bad command-line value: exit 2 like clap's errors.
+        Err(TrajectoryError::Optim(e)) => Cli::command().error(ErrorKind::ValueValidation, e).exit(),
+        Err(e) => return Err(e.to_string()),
+    };
+    if cli.json {
+        let json = serde_json::to_string(&path).map_err(|e| format!("cannot write JSON: {e}"))?;
+        println!("{json}");
+        return Ok(());
+    }
+    let out = cli.out.clone().unwrap_or_else(|| {
+        PathBuf::from("runs/trajectories").join(format!("{}_{}.png", surface.name(), optimizer.name()))
+    });
+    create_parent(&out)?;
+    let label = optimizer.name();
+    let tracks = [Track { label, optimizer: label, points: &path.points }];
+    let title = format!("{} on {}, {} steps", optimizer.name(), surface.name(), cli.steps);
+    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif")) {
+        plot::draw_gif(surface, &tracks, &title, &out, 60)
+    } else {
+        plot::draw(surface, &tracks, &title, &out)
+    }
+    .map_err(|e| e.to_string())?;
+    let last = path.points.last().copied().unwrap_or(start);
+    let loss = path.losses.last().copied().unwrap_or(f32::NAN);
+    println!("final point ({}, {}), loss {loss:.6e}; wrote {}", last[0], last[1], out.display());
+    Ok(())
+}
+
+fn run_all(cli: &Cli) -> Result<(), String> {
+    std::fs::create_dir_all(&cli.out_dir).map_err(|e| format!("cannot create {}: {e}", cli.out_dir.display()))?;
+    let tunings = OptimizerKind::ALL
+        .into_iter()
+        .map(claims::tune)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    println!("{}", claims::tuning_text(&tunings));
+    let mut results = Vec::new();
+    for exp in claims::experiments(&tunings) {
+        let outcomes = claims::run_experiment(&exp).map_err(|e| e.to_string())?;
+        println!("{}", claims::table(&exp, &outcomes));
+        let labels: Vec<String> = outcomes.iter().map(|o| o.setting.label()).collect();
+        let tracks: Vec<Track<'_>> = outcomes
+            .iter()
+            .zip(&labels)
+            .map(|(o, label)| Track { label, optimizer: o.setting.optimizer.name(), points: &o.path.points })
+            .collect();
+        let title = format!("{}: {} steps from ({}, {})", exp.name, exp.steps, exp.start[0], exp.start[1]);
+        let png = cli.out_dir.join(format!("{}.png", exp.name));
+        plot::draw(exp.surface, &tracks, &title, &png).map_err(|e| e.to_string())?;
+        let mut wrote = vec![png];
+        if cli.gif {
+            let gif = cli.out_dir.join(format!("{}.gif", exp.name));
+            plot::draw_gif(exp.surface, &tracks, &title, &gif, 60).map_err(|e| e.to_string())?;
+            wrote.push(gif);
+        }
+        for w in wrote {
+            println!("wrote {}\n", w.display());
+        }
+        results.push(outcomes);
+    }
+    let [saddle, beale, booth] = results.as_slice() else {
+        unreachable!("claims::experiments() returns three experiments");
+    };
+    print!("{}", claims::verdict_text(&claims::verdicts(saddle, beale, booth)));
+    Ok(())
+}
+
+fn create_parent(path: &Path) -> Result<(), String> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}

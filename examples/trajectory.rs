@@ -1,0 +1,297 @@
+//! One optimizer's path on a 2-D surface, and the `trajectories` command line.
+//!
+//! [`run`] puts the point `(x, y)` in an autograd tensor of shape `[2]`, hands it to an `optim`
+//! optimizer and steps, evaluating the surface through the optimizer's closure (so NAG in the
+//! course form can take its gradient at the look-ahead point). The picture therefore shows
+//! exactly what the library does.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use autograd::{no_grad, Parameters, Tensor};
+use clap::{Parser, ValueEnum};
+use optim::{Form, Hyper, OptimError};
+use serde::{Deserialize, Serialize};
+
+use crate::surfaces::Surface;
+
+/// The seven optimizers of the course, by their command-line names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum OptimizerKind {
+    /// `w ← w − λ g`.
+    Sgd,
+    /// Momentum (heavy ball).
+    Momentum,
+    /// Nesterov accelerated gradient (also `nag`).
+    #[value(alias = "nag")]
+    Nesterov,
+    /// AdaGrad.
+    Adagrad,
+    /// AdaDelta.
+    Adadelta,
+    /// RMSProp.
+    Rmsprop,
+    /// Adam.
+    Adam,
+}
+
+impl OptimizerKind {
+    /// All seven, in the order of the course.
+    pub const ALL: [OptimizerKind; 7] = [
+        OptimizerKind::Sgd,
+        OptimizerKind::Momentum,
+        OptimizerKind::Nesterov,
+        OptimizerKind::Adagrad,
+        OptimizerKind::Adadelta,
+        OptimizerKind::Rmsprop,
+        OptimizerKind::Adam,
+    ];
+
+    /// The name `optim::by_name` knows (`"nesterov"`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Momentum => "momentum",
+            OptimizerKind::Nesterov => "nesterov",
+            OptimizerKind::Adagrad => "adagrad",
+            OptimizerKind::Adadelta => "adadelta",
+            OptimizerKind::Rmsprop => "rmsprop",
+            OptimizerKind::Adam => "adam",
+        }
+    }
+}
+
+/// `--form`: whose formula to follow where the course and PyTorch differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormArg {
+    /// The course's formulas (the default).
+    Course,
+    /// `torch.optim`'s formulas.
+    Pytorch,
+}
+
+impl From<FormArg> for Form {
+    fn from(f: FormArg) -> Form {
+        match f {
+            FormArg::Course => Form::Course,
+            FormArg::Pytorch => Form::PyTorch,
+        }
+    }
+}
+
+/// A path: what `trajectories --json` prints.
+///
+/// `points` has `steps + 1` entries (the start, then the point after each step) and
+/// `losses[i] = f(points[i])`, computed with the same autograd ops the optimizer saw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trajectory {
+    /// The surface's name (`"beale"`).
+    pub function: String,
+    /// The optimizer's name (`"adam"`).
+    pub optimizer: String,
+    /// `[x, y]` at the start and after each step.
+    pub points: Vec<[f32; 2]>,
+    /// `f(x, y)` at each point.
+    pub losses: Vec<f32>,
+}
+
+/// Why [`run`] stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrajectoryError {
+    /// The optimizer refused its hyperparameters.
+    Optim(OptimError),
+    /// A point or its loss became NaN or infinite.
+    Diverged {
+        /// The step that produced it (1-based).
+        step: usize,
+        /// The path up to and including the bad point.
+        partial: Trajectory,
+    },
+}
+
+impl fmt::Display for TrajectoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrajectoryError::Optim(e) => write!(f, "{e}"),
+            TrajectoryError::Diverged { step, partial } => {
+                let p = partial.points.last().copied().unwrap_or([f32::NAN; 2]);
+                let loss = partial.losses.last().copied().unwrap_or(f32::NAN);
+                write!(
+                    f,
+                    "{} on {} diverged at step {step}: point ({}, {}), loss {loss} \
+                     (try a smaller --lr)",
+                    partial.optimizer, partial.function, p[0], p[1]
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for TrajectoryError {}
+
+impl From<OptimError> for TrajectoryError {
+    fn from(e: OptimError) -> Self {
+        TrajectoryError::Optim(e)
+    }
+}
+
+/// Runs `optimizer` for `steps` steps on `surface` from `start`.
+///
+/// # Errors
+/// - [`TrajectoryError::Optim`] when `hyper` holds an invalid value (the message names it);
+/// - [`TrajectoryError::Diverged`] at the first step whose point or loss is not finite
+///   (the start itself counts as step 0).
+///
+/// ```
+/// use examples::surfaces::Surface;
+/// use examples::trajectory::{run, OptimizerKind};
+/// let hyper = optim::Hyper { lr: Some(0.1), ..Default::default() };
+/// let t = run(Surface::Saddle, OptimizerKind::Sgd, [1.0, 0.0], 1, &hyper).unwrap();
+/// // x ← x − λ·2x = 1 − 0.2
+/// assert_eq!(t.points, vec![[1.0, 0.0], [0.8, 0.0]]);
+/// ```
+pub fn run(
+    surface: Surface,
+    optimizer: OptimizerKind,
+    start: [f32; 2],
+    steps: usize,
+    hyper: &Hyper,
+) -> Result<Trajectory, TrajectoryError> {
+    let p = Tensor::from_vec(start.to_vec(), &[2]).expect("2 values for shape [2]").requires_grad();
+    let mut params = Parameters::new();
+    params.push("xy", p.clone());
+    let mut opt = optim::by_name(optimizer.name(), params, hyper)?;
+
+    let mut traj = Trajectory {
+        function: surface.name().to_string(),
+        optimizer: optimizer.name().to_string(),
+        points: Vec::with_capacity(steps + 1),
+        losses: Vec::with_capacity(steps + 1),
+    };
+    let record = |traj: &mut Trajectory, step: usize| -> Result<(), TrajectoryError> {
+        let v = p.to_vec();
+        let point = [v[0], v[1]];
+        let loss = no_grad(|| surface.eval(&p).item());
+        traj.points.push(point);
+        traj.losses.push(loss);
+        if point.iter().all(|c| c.is_finite()) && loss.is_finite() {
+            Ok(())
+        } else {
+            Err(TrajectoryError::Diverged {
+                step,
+                partial: traj.clone(),
+            })
+        }
+    };
+    record(&mut traj, 0)?;
+    for step in 1..=steps {
+        opt.step_with_closure(&mut || {
+            p.zero_grad();
+            let loss = surface.eval(&p);
+            loss.backward();
+            loss.item()
+        })?;
+        record(&mut traj, step)?;
+    }
+    Ok(traj)
+}
+
+/// Parses `"X,Y"` (e.g. `-1.2,1.0`) into a point.
+///
+/// # Errors
+/// A message naming the bad text, for clap to print.
+pub fn parse_point(s: &str) -> Result<[f32; 2], String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let [x, y] = parts.as_slice() else {
+        return Err(format!("expected X,Y (two numbers separated by a comma), got `{s}`"));
+    };
+    let num = |t: &str| {
+        t.parse::<f32>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("`{t}` is not a finite number (in `{s}`)"))
+    };
+    Ok([num(x)?, num(y)?])
+}
+
+/// The `trajectories` command line.
+///
+/// Hyperparameters left out take the optimizer's documented defaults (`optim::Hyper`'s `None`).
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "trajectories",
+    about = "Optimizers' paths on 2-D test functions, as in the course's pictures",
+    after_help = "Examples:\n  trajectories --function beale --optimizer adam --start 1,1.5 --steps 500 --lr 0.05\n  \
+                  trajectories --function saddle --optimizer sgd --start=-1,0.001 --steps 50 --json\n  \
+                  trajectories --all --out-dir docs/img"
+)]
+pub struct Cli {
+    /// The test function.
+    #[arg(long, value_enum, required_unless_present = "all")]
+    pub function: Option<Surface>,
+    /// The optimizer (nag is an alias of nesterov).
+    #[arg(long, value_enum, required_unless_present = "all")]
+    pub optimizer: Option<OptimizerKind>,
+    /// Start point X,Y (default: the function's own, e.g. 1,1.5 for beale).
+    #[arg(long, value_name = "X,Y", value_parser = parse_point, allow_hyphen_values = true)]
+    pub start: Option<[f32; 2]>,
+    /// Number of steps.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub steps: usize,
+    /// Learning rate λ.
+    #[arg(long, value_name = "L", allow_hyphen_values = true)]
+    pub lr: Option<f32>,
+    /// Momentum coefficient μ (momentum, nesterov).
+    #[arg(long, value_name = "M", allow_hyphen_values = true)]
+    pub momentum: Option<f32>,
+    /// Moving-average coefficient γ (rmsprop, adadelta).
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
+    pub rho: Option<f32>,
+    /// Adam's β1.
+    #[arg(long, value_name = "B1", allow_hyphen_values = true)]
+    pub beta1: Option<f32>,
+    /// Adam's β2.
+    #[arg(long, value_name = "B2", allow_hyphen_values = true)]
+    pub beta2: Option<f32>,
+    /// ε of the adaptive methods.
+    #[arg(long, value_name = "E", allow_hyphen_values = true)]
+    pub eps: Option<f32>,
+    /// Follow the course's formulas or PyTorch's.
+    #[arg(long, value_enum)]
+    pub form: Option<FormArg>,
+    /// Print the path as one JSON object instead of drawing it.
+    #[arg(long, conflicts_with = "out")]
+    pub json: bool,
+    /// Picture to write (.png, .svg or .gif); default runs/trajectories/<function>_<optimizer>.png.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Run the course's comparison: all seven optimizers on the saddle and on Beale, check the
+    /// course's claims, draw saddle.png and beale.png.
+    #[arg(
+        long,
+        conflicts_with_all = ["function", "optimizer", "start", "json", "out", "lr", "momentum", "rho", "beta1", "beta2", "eps", "form"]
+    )]
+    pub all: bool,
+    /// Where --all writes its pictures.
+    #[arg(long, value_name = "DIR", default_value = "runs/trajectories")]
+    pub out_dir: PathBuf,
+    /// With --all: also write animated GIFs.
+    #[arg(long)]
+    pub gif: bool,
+}
+
+impl Cli {
+    /// The hyperparameters given on the command line; the rest stay `None` (defaults).
+    pub fn hyper(&self) -> Hyper {
+        Hyper {
+            lr: self.lr,
+            momentum: self.momentum,
+            gamma: self.rho,
+            beta1: self.beta1,
+            beta2: self.beta2,
+            eps: self.eps,
+            form: self.form.map(Form::from).unwrap_or_default(),
+            ..Hyper::default()
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The one error type of the crate, and the hyperparameter checks every optimizer shares.
+
+use std::fmt;
+
+/// What can go wrong when building, stepping or restoring an optimizer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptimError {
+    /// A hyperparameter outside its range, e.g. `adam: beta1 = 1.2 is outside [0, 1)`.
+    InvalidHyperparameter {
+        /// The optimizer's name (`"adam"`).
+        optimizer: &'static str,
+        /// The hyperparameter (`"beta1"`, `"momentum at step 10"`).
+        what: String,
+        /// The rejected value.
+        value: f32,
+        /// What was expected, as the end of a sentence (`"is outside [0, 1)"`).
+        expected: &'static str,
+    },
+    /// A momentum schedule that is not well formed (empty, steps out of order).
+    InvalidSchedule {
+        /// The optimizer's name.
+        optimizer: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `step()` was called on an optimizer that must re-evaluate the loss (NAG, course form).
+    NeedsClosure {
+        /// The optimizer's name.
+        optimizer: &'static str,
+    },
+    /// [`by_name`](crate::by_name) does not know this name.
+    UnknownOptimizer(String),
+    /// A saved state from another optimizer.
+    WrongOptimizer {
+        /// The optimizer being restored.
+        expected: String,
+        /// The optimizer that saved the state.
+        found: String,
+    },
+    /// A saved state lacks a buffer or counter this optimizer needs (`"0.weight.m"`).
+    MissingState(String),
+    /// A saved state holds a buffer or counter this optimizer does not know (`"fc.weight.m"`).
+    UnknownState(String),
+    /// A saved buffer whose shape differs from its parameter's.
+    ShapeMismatch {
+        /// The parameter's name.
+        param: String,
+        /// The state slot (`"m"`).
+        slot: String,
+        /// The saved buffer's shape.
+        saved: Vec<usize>,
+        /// The parameter's shape.
+        expected: Vec<usize>,
+    },
+    /// A saved counter that is not a non-negative integer.
+    BadCounter {
+        /// The key (`"0.weight.step"`, `"step"`).
+        key: String,
+        /// Its value.
+        value: f64,
+    },
+}
+
+impl fmt::Display for OptimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OptimError::InvalidHyperparameter { optimizer, what, value, expected } => {
+                write!(f, "{optimizer}: {what} = {value} {expected}")
+            }
+            OptimError::InvalidSchedule { optimizer, reason } => {
+                write!(f, "{optimizer}: momentum schedule: {reason}")
+            }
+            OptimError::NeedsClosure { optimizer } => write!(
+                f,
+                "{optimizer}: the course form takes the gradient at the look-ahead point, so it \
+                 must re-evaluate the loss: call step_with_closure (or use Form::PyTorch)"
+            ),
+            OptimError::UnknownOptimizer(name) => write!(
+                f,
+                "unknown optimizer `{name}` (expected one of sgd, momentum, nesterov, nag, \
+                 adagrad, adadelta, rmsprop, adam, adamw)"
+            ),
+            OptimError::WrongOptimizer { expected, found } => {
+                write!(f, "load_state_dict: the state was saved by `{found}`, not `{expected}`")
+            }
+            OptimError::MissingState(key) => write!(f, "load_state_dict: missing state `{key}`"),
+            OptimError::UnknownState(key) => write!(
+                f,
+                "load_state_dict: unknown state `{key}` (no such parameter or slot in this optimizer)"
+            ),
+            OptimError::ShapeMismatch { param, slot, saved, expected } => write!(
+                f,
+                "load_state_dict: state `{slot}` of parameter `{param}` has shape {saved:?}, \
+                 but the parameter has shape {expected:?}"
+            ),
+            OptimError::BadCounter { key, value } => {
+                write!(f, "load_state_dict: `{key}` = {value} is not a non-negative integer")
+            }
+        }
+    }
+}
+
+impl std::error::Error for OptimError {}
+
+/// Builds an [`OptimError::InvalidHyperparameter`].
+fn invalid(optimizer: &'static str, what: &str, value: f32, expected: &'static str) -> OptimError {
+    OptimError::InvalidHyperparameter {
+        optimizer,
+        what: what.to_string(),
+        value,
+        expected,
+    }
+}
+
+/// A learning rate: finite and ≥ 0.
+pub(crate) fn check_lr(optimizer: &'static str, lr: f32) -> Result<(), OptimError> {
+    check_non_negative(optimizer, "lr", lr)
+}
+
+/// Finite and ≥ 0 (learning rates, weight decay).
+pub(crate) fn check_non_negative(
+    optimizer: &'static str,
+    what: &str,
+    value: f32,
+) -> Result<(), OptimError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(invalid(optimizer, what, value, "must be finite and >= 0"))
+    }
+}
+
+/// Finite and > 0 (ε).
+pub(crate) fn check_positive(
+    optimizer: &'static str,
+    what: &str,
+    value: f32,
+) -> Result<(), OptimError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(invalid(optimizer, what, value, "must be finite and > 0"))
+    }
+}
+
+/// In `[0, 1)` (momentum, moving-average coefficients); NaN is rejected too.
+pub(crate) fn check_unit(
+    optimizer: &'static str,
+    what: &str,
+    value: f32,
+) -> Result<(), OptimError> {
+    if (0.0..1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(invalid(optimizer, what, value, "is outside [0, 1)"))
+    }
+}

@@ -1,0 +1,67 @@
+//! Constant: λ_e = λ0 for every epoch (what training does without a scheduler).
+
+use std::collections::BTreeMap;
+
+use super::{check_rate, epoch_state, load_epoch, ClosedForm, Scheduler};
+
+/// Keeps λ at `base_lr`; still counts epochs so that its state saves like the others'.
+#[derive(Debug, Clone)]
+pub struct Constant {
+    base_lr: f64,
+    epoch: usize,
+}
+
+impl Constant {
+    /// A constant schedule at `base_lr`.
+    ///
+    /// # Errors
+    /// `base_lr` negative or not finite.
+    pub fn new(base_lr: f64) -> Result<Constant, String> {
+        check_rate(base_lr, "base lr", "Constant")?;
+        Ok(Constant { base_lr, epoch: 0 })
+    }
+}
+
+impl ClosedForm for Constant {
+    fn lr_at(&self, _epoch: usize) -> f64 {
+        self.base_lr
+    }
+}
+
+impl Scheduler for Constant {
+    fn step(&mut self, _metric: Option<f32>) -> f32 {
+        self.epoch += 1;
+        self.last_lr()
+    }
+
+    fn last_lr(&self) -> f32 {
+        self.lr_at(self.epoch) as f32
+    }
+
+    fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    fn state(&self) -> BTreeMap<String, f64> {
+        epoch_state(self.epoch)
+    }
+
+    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
+        self.epoch = load_epoch(state, "Constant")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::test_util::sequence;
+
+    #[test]
+    fn stays_at_base_lr() {
+        let mut s = Constant::new(0.25).unwrap();
+        assert_eq!(sequence(&mut s, 5, |_| None), vec![0.25; 6]);
+        assert_eq!(s.epoch(), 5);
+        assert!(Constant::new(-0.25).unwrap_err().contains("-0.25"));
+    }
+}

@@ -1,0 +1,91 @@
+//! ExponentialLR: decay by γ every epoch.
+//!
+//! `λ_e = λ0 · γ^e` — PyTorch's `ExponentialLR(optimizer, gamma)`.
+
+use std::collections::BTreeMap;
+
+use super::{check_rate, epoch_state, load_epoch, ClosedForm, Scheduler};
+
+/// Multiplies λ by `gamma` every epoch.
+#[derive(Debug, Clone)]
+pub struct ExponentialLr {
+    base_lr: f64,
+    gamma: f64,
+    epoch: usize,
+}
+
+impl ExponentialLr {
+    /// An ExponentialLR schedule starting at `base_lr` (λ0).
+    ///
+    /// # Errors
+    /// `base_lr` or `gamma` negative or not finite.
+    pub fn new(base_lr: f64, gamma: f64) -> Result<ExponentialLr, String> {
+        check_rate(base_lr, "base lr", "ExponentialLR")?;
+        check_rate(gamma, "gamma", "ExponentialLR")?;
+        Ok(ExponentialLr {
+            base_lr,
+            gamma,
+            epoch: 0,
+        })
+    }
+}
+
+impl ClosedForm for ExponentialLr {
+    fn lr_at(&self, epoch: usize) -> f64 {
+        self.base_lr * self.gamma.powi(epoch as i32)
+    }
+}
+
+impl Scheduler for ExponentialLr {
+    fn step(&mut self, _metric: Option<f32>) -> f32 {
+        self.epoch += 1;
+        self.last_lr()
+    }
+
+    fn last_lr(&self) -> f32 {
+        self.lr_at(self.epoch) as f32
+    }
+
+    fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    fn state(&self) -> BTreeMap<String, f64> {
+        epoch_state(self.epoch)
+    }
+
+    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
+        self.epoch = load_epoch(state, "ExponentialLR")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::test_util::{assert_close, check_resume, sequence};
+
+    #[test]
+    fn halves_every_epoch() {
+        // λ0 = 0.8, γ = 0.5: 0.8, 0.4, 0.2, 0.1, 0.05, 0.025, 0.0125, 0.00625, ...
+        let mut s = ExponentialLr::new(0.8, 0.5).unwrap();
+        let want = [
+            0.8, 0.4, 0.2, 0.1, 0.05, 0.025, 0.0125, 0.00625, 0.003125, 0.0015625, 0.00078125,
+        ];
+        assert_close(&sequence(&mut s, 10, |_| None), &want);
+    }
+
+    #[test]
+    fn resume_continues_identically() {
+        let make = || Box::new(ExponentialLr::new(0.1, 0.9).unwrap());
+        check_resume(make(), make(), 4, 15, |_| None);
+    }
+
+    #[test]
+    fn rejects_bad_gamma() {
+        assert!(ExponentialLr::new(0.1, -0.5).unwrap_err().contains("-0.5"));
+        assert!(ExponentialLr::new(0.1, f64::NAN)
+            .unwrap_err()
+            .contains("NaN"));
+    }
+}

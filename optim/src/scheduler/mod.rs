@@ -1,0 +1,192 @@
+//! Learning-rate schedulers, as in PyTorch's `torch.optim.lr_scheduler`.
+//!
+//! A scheduler maps the epoch number (and, for [`ReduceLrOnPlateau`], the history of a validation
+//! metric) to a learning rate λ. It does not hold the optimizer: the training loop calls
+//! `optimizer.step()` once per batch and, after each epoch, hands the new rate over itself —
+//! PyTorch's order:
+//!
+//! ```
+//! use optim::scheduler::{Scheduler, StepLr};
+//! let mut sched = StepLr::new(1.0, 3, 0.1).unwrap();
+//! let mut lrs = vec![sched.last_lr()];
+//! for _epoch in 0..4 {
+//!     // for batch in data { loss.backward(); opt.step(); opt.zero_grad(); }
+//!     let lr = sched.step(None); // then: opt.set_lr(lr)
+//!     lrs.push(lr);
+//! }
+//! assert_eq!(lrs, vec![1.0, 1.0, 1.0, 0.1, 0.1]);
+//! ```
+//!
+//! Epoch 0 is the state right after construction (`last_lr() == λ0`, like PyTorch's initial
+//! step); the `k`-th call to [`Scheduler::step`] moves to epoch `k`. Rates are computed in `f64`,
+//! as PyTorch does with Python floats, and rounded to `f32` only when handed out.
+//!
+//! Files: `step.rs` (StepLR), `multi_step.rs` (MultiStepLR), `exponential.rs` (ExponentialLR),
+//! `cosine.rs` (CosineAnnealingLR), `warmup.rs` (LinearLR), `sequential.rs` (SequentialLR, e.g.
+//! warm-up then cosine), `plateau.rs` (ReduceLROnPlateau), `constant.rs`, `spec.rs` (the
+//! [`ScheduleSpec`] strings of the command line).
+
+mod constant;
+mod cosine;
+mod exponential;
+mod multi_step;
+mod plateau;
+mod sequential;
+mod spec;
+mod step;
+mod warmup;
+
+use std::collections::BTreeMap;
+
+pub use constant::Constant;
+pub use cosine::CosineAnnealingLr;
+pub use exponential::ExponentialLr;
+pub use multi_step::MultiStepLr;
+pub use plateau::{PlateauConfig, PlateauMode, ReduceLrOnPlateau, ThresholdMode};
+pub use sequential::SequentialLr;
+pub use spec::ScheduleSpec;
+pub use step::StepLr;
+pub use warmup::LinearLr;
+
+/// A learning-rate schedule advanced once per epoch.
+pub trait Scheduler: std::fmt::Debug {
+    /// Moves to the next epoch and returns its learning rate.
+    ///
+    /// `metric` is the validation value [`ReduceLrOnPlateau`] watches; the epoch-only schedules
+    /// ignore it.
+    ///
+    /// # Panics
+    /// [`ReduceLrOnPlateau`] panics when `metric` is `None`.
+    fn step(&mut self, metric: Option<f32>) -> f32;
+
+    /// The learning rate of the current epoch (λ0 before the first `step`).
+    fn last_lr(&self) -> f32;
+
+    /// The current epoch: 0 after construction, +1 per `step`.
+    fn epoch(&self) -> usize;
+
+    /// The position of the schedule (epoch counter and any counters), to save in a checkpoint.
+    fn state(&self) -> BTreeMap<String, f64>;
+
+    /// Restores a position saved by [`Scheduler::state`] of the same kind of scheduler.
+    ///
+    /// # Errors
+    /// A missing or unknown key, or a counter that is not a non-negative integer.
+    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String>;
+}
+
+/// A schedule whose rate is a function of the epoch alone, so it can be evaluated anywhere
+/// (and restarted, which [`SequentialLr`] does at each milestone).
+pub trait ClosedForm: Scheduler {
+    /// λ at `epoch`, in `f64`.
+    fn lr_at(&self, epoch: usize) -> f64;
+}
+
+/// The state of an epoch-only schedule: `{"epoch": n}`.
+pub(crate) fn epoch_state(epoch: usize) -> BTreeMap<String, f64> {
+    BTreeMap::from([("epoch".to_string(), epoch as f64)])
+}
+
+/// Reads `{"epoch": n}`, rejecting other keys (e.g. a plateau state) so that a checkpoint of
+/// one kind of scheduler cannot silently restore another.
+pub(crate) fn load_epoch(state: &BTreeMap<String, f64>, who: &str) -> Result<usize, String> {
+    check_keys(state, &["epoch"], who)?;
+    counter(state, "epoch", who)
+}
+
+/// Checks that `state` has exactly the keys `keys`.
+pub(crate) fn check_keys(
+    state: &BTreeMap<String, f64>,
+    keys: &[&str],
+    who: &str,
+) -> Result<(), String> {
+    if let Some(k) = state.keys().find(|k| !keys.contains(&k.as_str())) {
+        return Err(format!(
+            "{who}::load_state: unknown key `{k}` (expected {keys:?})"
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a required non-negative integer counter.
+pub(crate) fn counter(
+    state: &BTreeMap<String, f64>,
+    key: &str,
+    who: &str,
+) -> Result<usize, String> {
+    let v = *state
+        .get(key)
+        .ok_or_else(|| format!("{who}::load_state: missing key `{key}`"))?;
+    if !(v >= 0.0 && v.fract() == 0.0 && v <= u32::MAX as f64) {
+        return Err(format!(
+            "{who}::load_state: `{key}` = {v} is not a non-negative integer"
+        ));
+    }
+    Ok(v as usize)
+}
+
+/// Checks a learning rate or a rate floor: finite and ≥ 0.
+pub(crate) fn check_rate(value: f64, what: &str, who: &str) -> Result<(), String> {
+    if !(value.is_finite() && value >= 0.0) {
+        return Err(format!(
+            "{who}: {what} must be finite and >= 0, got {value}"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::Scheduler;
+
+    /// The rates of epochs 0..=n: `last_lr()` then `n` steps.
+    pub fn sequence(
+        s: &mut dyn Scheduler,
+        n: usize,
+        metric: impl Fn(usize) -> Option<f32>,
+    ) -> Vec<f32> {
+        let mut out = vec![s.last_lr()];
+        for e in 1..=n {
+            out.push(s.step(metric(e)));
+        }
+        out
+    }
+
+    /// Asserts equal to a relative 1e-6 (the hand values are written in decimal).
+    #[track_caller]
+    pub fn assert_close(got: &[f32], want: &[f64]) {
+        assert_eq!(got.len(), want.len(), "length: got {got:?}, want {want:?}");
+        for (e, (&g, &w)) in got.iter().zip(want).enumerate() {
+            let tol = 1e-6 * w.abs().max(1e-12);
+            assert!(
+                (g as f64 - w).abs() <= tol,
+                "epoch {e}: got {g}, want {w}\n got {got:?}\nwant {want:?}"
+            );
+        }
+    }
+
+    /// Runs `k` steps, saves, runs on; a fresh copy restored from the save must then produce the
+    /// same rates.
+    pub fn check_resume(
+        mut a: Box<dyn Scheduler>,
+        mut b: Box<dyn Scheduler>,
+        k: usize,
+        n: usize,
+        metric: impl Fn(usize) -> Option<f32>,
+    ) {
+        for e in 1..=k {
+            a.step(metric(e));
+        }
+        let saved = a.state();
+        b.load_state(&saved).unwrap();
+        assert_eq!(b.epoch(), k);
+        assert_eq!(b.last_lr(), a.last_lr());
+        for e in k + 1..=n {
+            assert_eq!(
+                a.step(metric(e)),
+                b.step(metric(e)),
+                "epoch {e} after resume at {k}"
+            );
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! StepLR: decay by γ every `step_size` epochs.
+//!
+//! `λ_e = λ0 · γ^⌊e / step_size⌋` — PyTorch's `StepLR(optimizer, step_size, gamma)` (PyTorch
+//! multiplies the previous rate by γ at each boundary; the closed form here is the same number up
+//! to `f64` rounding).
+
+use std::collections::BTreeMap;
+
+use super::{check_rate, epoch_state, load_epoch, ClosedForm, Scheduler};
+
+/// Decays λ by `gamma` every `step_size` epochs.
+#[derive(Debug, Clone)]
+pub struct StepLr {
+    base_lr: f64,
+    step_size: usize,
+    gamma: f64,
+    epoch: usize,
+}
+
+impl StepLr {
+    /// A StepLR schedule starting at `base_lr` (λ0).
+    ///
+    /// ```
+    /// use optim::scheduler::{ClosedForm, StepLr};
+    /// let s = StepLr::new(1.0, 3, 0.1).unwrap();
+    /// assert_eq!(s.lr_at(6) as f32, 0.01);
+    /// ```
+    ///
+    /// # Errors
+    /// `step_size` = 0; `base_lr` or `gamma` negative or not finite.
+    pub fn new(base_lr: f64, step_size: usize, gamma: f64) -> Result<StepLr, String> {
+        check_rate(base_lr, "base lr", "StepLR")?;
+        check_rate(gamma, "gamma", "StepLR")?;
+        if step_size == 0 {
+            return Err("StepLR: step_size must be >= 1, got 0".to_string());
+        }
+        Ok(StepLr {
+            base_lr,
+            step_size,
+            gamma,
+            epoch: 0,
+        })
+    }
+}
+
+impl ClosedForm for StepLr {
+    fn lr_at(&self, epoch: usize) -> f64 {
+        self.base_lr * self.gamma.powi((epoch / self.step_size) as i32)
+    }
+}
+
+impl Scheduler for StepLr {
+    fn step(&mut self, _metric: Option<f32>) -> f32 {
+        self.epoch += 1;
+        self.last_lr()
+    }
+
+    fn last_lr(&self) -> f32 {
+        self.lr_at(self.epoch) as f32
+    }
+
+    fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    fn state(&self) -> BTreeMap<String, f64> {
+        epoch_state(self.epoch)
+    }
+
+    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
+        self.epoch = load_epoch(state, "StepLR")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::test_util::{assert_close, check_resume, sequence};
+
+    #[test]
+    fn decays_every_step_size_epochs() {
+        // λ0 = 1, step 3, γ = 0.1: epochs 0-2 → 1, 3-5 → 0.1, 6-8 → 0.01, 9-10 → 0.001.
+        let mut s = StepLr::new(1.0, 3, 0.1).unwrap();
+        let want = [1.0, 1.0, 1.0, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 0.001, 0.001];
+        assert_close(&sequence(&mut s, 10, |_| None), &want);
+    }
+
+    #[test]
+    fn resume_continues_identically() {
+        let make = || Box::new(StepLr::new(0.5, 2, 0.5).unwrap());
+        check_resume(make(), make(), 5, 12, |_| None);
+    }
+
+    #[test]
+    fn rejects_bad_hyperparameters() {
+        assert!(StepLr::new(1.0, 0, 0.1).unwrap_err().contains("step_size"));
+        assert!(StepLr::new(1.0, 3, -0.1).unwrap_err().contains("-0.1"));
+        assert!(StepLr::new(-1.0, 3, 0.1).unwrap_err().contains("-1"));
+        let mut s = StepLr::new(1.0, 3, 0.1).unwrap();
+        let bad = BTreeMap::from([("epoch".to_string(), 2.5)]);
+        assert!(s.load_state(&bad).unwrap_err().contains("2.5"));
+        let other = BTreeMap::from([("epoch".to_string(), 2.0), ("best".to_string(), 1.0)]);
+        assert!(s.load_state(&other).unwrap_err().contains("best"));
+    }
+}

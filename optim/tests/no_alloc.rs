@@ -1,0 +1,93 @@
+//! The steady-state step allocates nothing: state buffers are reused and updated in place.
+//!
+//! A counting global allocator (this test binary only) counts the allocations made by the
+//! current thread while `step()` runs.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use autograd::{Parameters, Tensor};
+use optim::{by_name, Form, Hyper};
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // `try_with`: the thread-locals may already be gone while a thread shuts down.
+        let _ = COUNTING.try_with(|on| {
+            if on.get() {
+                COUNT.with(|c| c.set(c.get() + 1));
+            }
+        });
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations made by `f` on this thread.
+fn allocations(f: impl FnOnce()) -> usize {
+    COUNT.with(|c| c.set(0));
+    COUNTING.with(|on| on.set(true));
+    f();
+    COUNTING.with(|on| on.set(false));
+    COUNT.with(|c| c.get())
+}
+
+#[test]
+fn steady_state_steps_do_not_allocate() {
+    // The counter does count: one `Vec` is one allocation.
+    assert_eq!(allocations(|| drop(std::hint::black_box(vec![1u8]))), 1);
+    let names = [
+        "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw",
+    ];
+    // NAG's course form re-evaluates the loss (a graph) inside its step, so it is left out.
+    let runs = names
+        .iter()
+        .flat_map(|&n| [(n, Form::Course), (n, Form::PyTorch)]);
+    for (name, form) in runs.filter(|&(n, f)| !(n == "nesterov" && f == Form::Course)) {
+        let mut params = Parameters::new();
+        params.push(
+            "w",
+            Tensor::from_vec(vec![0.5; 12], &[3, 4])
+                .unwrap()
+                .requires_grad(),
+        );
+        params.push(
+            "b",
+            Tensor::from_vec(vec![-0.5; 4], &[4])
+                .unwrap()
+                .requires_grad(),
+        );
+        let hp = Hyper {
+            weight_decay: Some(0.01),
+            form,
+            ..Default::default()
+        };
+        let mut opt = by_name(name, params, &hp).unwrap();
+        let (w, b) = (
+            opt.params().get("w").unwrap().clone(),
+            opt.params().get("b").unwrap().clone(),
+        );
+        (&(&w * &w).sum() + &(&b * &b).sum()).backward(); // gradients stay in place across steps
+        opt.step().unwrap(); // first step: creates the state
+        let count = allocations(|| {
+            for _ in 0..3 {
+                opt.step().unwrap();
+            }
+        });
+        assert_eq!(
+            count, 0,
+            "{name} {form:?}: {count} allocations in 3 steady-state steps"
+        );
+    }
+}
