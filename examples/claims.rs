@@ -133,13 +133,24 @@ pub struct Tuning {
 /// [`TrajectoryError::Optim`] if a grid value is rejected (a bug in the grid).
 pub fn tune(kind: OptimizerKind) -> Result<Tuning, TrajectoryError> {
     if kind == OptimizerKind::Adadelta {
-        return Ok(Tuning { optimizer: kind, tried: Vec::new(), chosen: None });
+        return Ok(Tuning {
+            optimizer: kind,
+            tried: Vec::new(),
+            chosen: None,
+        });
     }
     let mut tried = Vec::new();
     for lr in LR_GRID {
-        let h = Hyper { lr: Some(lr), ..base_hyper(kind) };
+        let h = Hyper {
+            lr: Some(lr),
+            ..base_hyper(kind)
+        };
         let entry = match run(Surface::Beale, kind, BEALE_START, BEALE_STEPS, &h) {
-            Ok(t) => (lr, Ok(steps_to_minimum(&t, 0.0, 1e-3)), t.losses.last().copied().unwrap_or(f32::NAN)),
+            Ok(t) => (
+                lr,
+                Ok(steps_to_minimum(&t, 0.0, 1e-3)),
+                t.losses.last().copied().unwrap_or(f32::NAN),
+            ),
             Err(TrajectoryError::Diverged { step, .. }) => (lr, Err(step), f32::INFINITY),
             Err(e) => return Err(e),
         };
@@ -153,10 +164,18 @@ pub fn tune(kind: OptimizerKind) -> Result<Tuning, TrajectoryError> {
     };
     let chosen = tried
         .iter()
-        .min_by(|a, b| key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal))
+        .min_by(|a, b| {
+            key(a)
+                .partial_cmp(&key(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
         .filter(|(_, r, _)| r.is_ok())
         .map(|(lr, _, _)| *lr);
-    Ok(Tuning { optimizer: kind, tried, chosen })
+    Ok(Tuning {
+        optimizer: kind,
+        tried,
+        chosen,
+    })
 }
 
 /// The tuning table as printed lines.
@@ -183,7 +202,11 @@ pub fn tuning_text(tunings: &[Tuning]) -> String {
         if t.tried.is_empty() {
             let _ = write!(out, "{:>56}", "(no λ in the course form)");
         }
-        let _ = writeln!(out, "   {}", t.chosen.map_or("—".to_string(), |l| l.to_string()));
+        let _ = writeln!(
+            out,
+            "   {}",
+            t.chosen.map_or("—".to_string(), |l| l.to_string())
+        );
     }
     out
 }
@@ -192,7 +215,13 @@ pub fn tuning_text(tunings: &[Tuning]) -> String {
 pub fn settings(tunings: &[Tuning]) -> Vec<Setting> {
     tunings
         .iter()
-        .map(|t| Setting { optimizer: t.optimizer, hyper: Hyper { lr: t.chosen, ..base_hyper(t.optimizer) } })
+        .map(|t| Setting {
+            optimizer: t.optimizer,
+            hyper: Hyper {
+                lr: t.chosen,
+                ..base_hyper(t.optimizer)
+            },
+        })
         .collect()
 }
 
@@ -220,9 +249,18 @@ pub fn experiments(tunings: &[Tuning]) -> Vec<Experiment> {
             start: [-4.0, -4.0],
             steps: 300,
             settings: vec![
-                Setting { optimizer: Sgd, hyper: hyper(Some(0.1), None, None, None) },
-                Setting { optimizer: Momentum, hyper: hyper(Some(0.01), Some(0.9), None, None) },
-                Setting { optimizer: Nesterov, hyper: hyper(Some(0.01), Some(0.9), None, None) },
+                Setting {
+                    optimizer: Sgd,
+                    hyper: hyper(Some(0.1), None, None, None),
+                },
+                Setting {
+                    optimizer: Momentum,
+                    hyper: hyper(Some(0.01), Some(0.9), None, None),
+                },
+                Setting {
+                    optimizer: Nesterov,
+                    hyper: hyper(Some(0.01), Some(0.9), None, None),
+                },
             ],
         },
     ]
@@ -236,13 +274,21 @@ pub fn experiments(tunings: &[Tuning]) -> Vec<Experiment> {
 pub fn run_experiment(exp: &Experiment) -> Result<Vec<Outcome>, TrajectoryError> {
     exp.settings
         .iter()
-        .map(|s| match run(exp.surface, s.optimizer, exp.start, exp.steps, &s.hyper) {
-            Ok(path) => Ok(Outcome { setting: s.clone(), path, diverged_at: None }),
-            Err(TrajectoryError::Diverged { step, partial }) => {
-                Ok(Outcome { setting: s.clone(), path: partial, diverged_at: Some(step) })
-            }
-            Err(e) => Err(e),
-        })
+        .map(
+            |s| match run(exp.surface, s.optimizer, exp.start, exp.steps, &s.hyper) {
+                Ok(path) => Ok(Outcome {
+                    setting: s.clone(),
+                    path,
+                    diverged_at: None,
+                }),
+                Err(TrajectoryError::Diverged { step, partial }) => Ok(Outcome {
+                    setting: s.clone(),
+                    path: partial,
+                    diverged_at: Some(step),
+                }),
+                Err(e) => Err(e),
+            },
+        )
         .collect()
 }
 
@@ -268,7 +314,11 @@ pub fn overshoot(t: &Trajectory, minimum: [f64; 2], u: [f64; 2]) -> (f64, usize)
         .collect();
     let side = e.first().copied().unwrap_or(0.0).signum();
     let past = e.iter().map(|&v| (-side * v).max(0.0)).fold(0.0, f64::max);
-    let signs: Vec<f64> = e.iter().filter(|v| v.abs() > 1e-3).map(|v| v.signum()).collect();
+    let signs: Vec<f64> = e
+        .iter()
+        .filter(|v| v.abs() > 1e-3)
+        .map(|v| v.signum())
+        .collect();
     let changes = signs.windows(2).filter(|w| w[0] != w[1]).count();
     (past, changes)
 }
@@ -288,7 +338,11 @@ pub fn table(exp: &Experiment, outcomes: &[Outcome]) -> String {
         Surface::Saddle => "steps to |y| > 1",
         _ => "steps to f < 1e-3",
     };
-    let _ = writeln!(out, "  {:<32} {:>22} {:>12} {:>18}", "optimizer", "final point", "final loss", what);
+    let _ = writeln!(
+        out,
+        "  {:<32} {:>22} {:>12} {:>18}",
+        "optimizer", "final point", "final loss", what
+    );
     for o in outcomes {
         let p = o.path.points.last().copied().unwrap_or([f32::NAN; 2]);
         let loss = o.path.losses.last().copied().unwrap_or(f32::NAN);
@@ -301,9 +355,19 @@ pub fn table(exp: &Experiment, outcomes: &[Outcome]) -> String {
             (None, Some(step)) => format!("diverged at {step}"),
             (None, None) => "never".to_string(),
         };
-        let num = |v: f32| if v.abs() < 1e4 { format!("{v:.4}") } else { format!("{v:.2e}") };
+        let num = |v: f32| {
+            if v.abs() < 1e4 {
+                format!("{v:.4}")
+            } else {
+                format!("{v:.2e}")
+            }
+        };
         let point = format!("({}, {})", num(p[0]), num(p[1]));
-        let _ = writeln!(out, "  {:<32} {point:>22} {loss:>12.4e} {count:>18}", o.setting.label());
+        let _ = writeln!(
+            out,
+            "  {:<32} {point:>22} {loss:>12.4e} {count:>18}",
+            o.setting.label()
+        );
     }
     out
 }
@@ -339,7 +403,7 @@ fn show(n: Option<usize>) -> String {
     n.map_or("never".to_string(), |n| n.to_string())
 }
 
-fn find<'a>(outcomes: &'a [Outcome], kind: OptimizerKind) -> &'a Outcome {
+fn find(outcomes: &[Outcome], kind: OptimizerKind) -> &Outcome {
     outcomes
         .iter()
         .find(|o| o.setting.optimizer == kind)
@@ -360,7 +424,10 @@ pub fn verdicts(saddle: &[Outcome], beale: &[Outcome], booth: &[Outcome]) -> Vec
     // SGD rerun at Momentum's λ, for the comparisons "at the same λ".
     let momentum_lr = find(beale, Momentum).setting.hyper.lr;
     let sgd_same_lr = |surface: Surface, start: [f32; 2], steps: usize| {
-        let h = Hyper { lr: momentum_lr, ..Hyper::default() };
+        let h = Hyper {
+            lr: momentum_lr,
+            ..Hyper::default()
+        };
         match run(surface, Sgd, start, steps, &h) {
             Ok(t) => t,
             Err(TrajectoryError::Diverged { partial, .. }) => partial,
@@ -369,7 +436,11 @@ pub fn verdicts(saddle: &[Outcome], beale: &[Outcome], booth: &[Outcome]) -> Vec
     };
     let lr_text = momentum_lr.map_or("default".to_string(), |l| l.to_string());
 
-    let s = steps_to_minimum(&sgd_same_lr(Surface::Beale, BEALE_START, BEALE_STEPS), 0.0, 1e-3);
+    let s = steps_to_minimum(
+        &sgd_same_lr(Surface::Beale, BEALE_START, BEALE_STEPS),
+        0.0,
+        1e-3,
+    );
     let m = reach(Momentum);
     out.push(Verdict {
         claim: "Momentum speeds convergence (beale: Momentum reaches f < 1e-3 before SGD at the same λ)".into(),
@@ -389,7 +460,9 @@ pub fn verdicts(saddle: &[Outcome], beale: &[Outcome], booth: &[Outcome]) -> Vec
     let (_, zs) = overshoot(&find(booth, Sgd).path, booth_min, steep);
     let (_, zm) = overshoot(&find(booth, Momentum).path, booth_min, steep);
     out.push(Verdict {
-        claim: "Momentum damps oscillation (booth: fewer zig-zags across the steep direction than SGD)".into(),
+        claim:
+            "Momentum damps oscillation (booth: fewer zig-zags across the steep direction than SGD)"
+                .into(),
         held: Some(zm < zs),
         evidence: format!("sign changes of the steep-direction error: momentum {zm}, sgd {zs}"),
     });
@@ -411,31 +484,62 @@ pub fn verdicts(saddle: &[Outcome], beale: &[Outcome], booth: &[Outcome]) -> Vec
     // The saddle claim: every adaptive method leaves before every one of SGD, Momentum, NAG.
     let slow = [Sgd, Momentum, Nesterov];
     let adaptive = [Adagrad, Rmsprop, Adadelta];
-    let slowest_adaptive = adaptive.iter().map(|&k| count(esc(k))).max().unwrap_or(usize::MAX);
-    let fastest_plain = slow.iter().map(|&k| count(esc(k))).min().unwrap_or(usize::MAX);
+    let slowest_adaptive = adaptive
+        .iter()
+        .map(|&k| count(esc(k)))
+        .max()
+        .unwrap_or(usize::MAX);
+    let fastest_plain = slow
+        .iter()
+        .map(|&k| count(esc(k)))
+        .min()
+        .unwrap_or(usize::MAX);
     let list = |ks: &[OptimizerKind], f: &dyn Fn(OptimizerKind) -> Option<usize>| {
-        ks.iter().map(|&k| format!("{} {}", k.name(), show(f(k)))).collect::<Vec<_>>().join(", ")
+        ks.iter()
+            .map(|&k| format!("{} {}", k.name(), show(f(k))))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     out.push(Verdict {
         claim: "SGD, Momentum and NAG do not easily leave a saddle point; AdaGrad, RMSProp and \
                 AdaDelta leave it easily (each adaptive method leaves before each of the others)"
             .into(),
         held: Some(slowest_adaptive < fastest_plain),
-        evidence: format!("steps to |y| > 1: {}; {}", list(&adaptive, &esc), list(&slow, &esc)),
+        evidence: format!(
+            "steps to |y| > 1: {}; {}",
+            list(&adaptive, &esc),
+            list(&slow, &esc)
+        ),
     });
 
     let race = [Momentum, Nesterov];
-    let worst_race = race.iter().map(|&k| count(reach(k))).max().unwrap_or(usize::MAX);
+    let worst_race = race
+        .iter()
+        .map(|&k| count(reach(k)))
+        .max()
+        .unwrap_or(usize::MAX);
     out.push(Verdict {
-        claim: "Momentum and NAG race to the minimum (beale: both reach f < 1e-3 before SGD)".into(),
+        claim: "Momentum and NAG race to the minimum (beale: both reach f < 1e-3 before SGD)"
+            .into(),
         held: Some(worst_race < count(reach(Sgd))),
-        evidence: format!("steps to f < 1e-3: {}", list(&[Momentum, Nesterov, Sgd], &reach)),
+        evidence: format!(
+            "steps to f < 1e-3: {}",
+            list(&[Momentum, Nesterov, Sgd], &reach)
+        ),
     });
 
     let fast = [Momentum, Nesterov, Adadelta];
     let slow_adaptive = [Adagrad, Rmsprop];
-    let worst_fast = fast.iter().map(|&k| count(reach(k))).max().unwrap_or(usize::MAX);
-    let best_slow = slow_adaptive.iter().map(|&k| count(reach(k))).min().unwrap_or(usize::MAX);
+    let worst_fast = fast
+        .iter()
+        .map(|&k| count(reach(k)))
+        .max()
+        .unwrap_or(usize::MAX);
+    let best_slow = slow_adaptive
+        .iter()
+        .map(|&k| count(reach(k)))
+        .min()
+        .unwrap_or(usize::MAX);
     out.push(Verdict {
         claim: "AdaGrad and RMSProp are slower than Momentum, NAG and AdaDelta (beale: steps to f < 1e-3)".into(),
         held: Some(worst_fast < best_slow),
@@ -444,13 +548,18 @@ pub fn verdicts(saddle: &[Outcome], beale: &[Outcome], booth: &[Outcome]) -> Vec
 
     // NAG overshoots less: measured along the direction the path came from.
     let start = find(booth, Momentum).path.points[0];
-    let d = [start[0] as f64 - booth_min[0], start[1] as f64 - booth_min[1]];
+    let d = [
+        start[0] as f64 - booth_min[0],
+        start[1] as f64 - booth_min[1],
+    ];
     let norm = (d[0] * d[0] + d[1] * d[1]).sqrt();
     let u = [d[0] / norm, d[1] / norm];
     let (om, zm) = overshoot(&find(booth, Momentum).path, booth_min, u);
     let (on, zn) = overshoot(&find(booth, Nesterov).path, booth_min, u);
     out.push(Verdict {
-        claim: "Near a minimum, NAG overshoots and oscillates less than Momentum (booth, same λ and μ)".into(),
+        claim:
+            "Near a minimum, NAG overshoots and oscillates less than Momentum (booth, same λ and μ)"
+                .into(),
         held: Some(on < om && zn <= zm),
         evidence: format!(
             "largest overshoot past the minimum: nag {on:.3}, momentum {om:.3}; \

@@ -403,30 +403,30 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Number of epochs (with --resume: the total, counting those already done)
-    #[arg(long, default_value_t = TRAIN_EPOCHS)]
+    #[arg(long, help_heading = "Training", default_value_t = TRAIN_EPOCHS)]
     pub epochs: usize,
     /// Mini-batch size
-    #[arg(long, default_value_t = 64, value_parser = positive)]
+    #[arg(long, help_heading = "Training", default_value_t = 64, value_parser = positive)]
     pub batch_size: usize,
     /// Seed of the initial weights, the batch order and the dropout masks
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, help_heading = "Training", default_value_t = 0)]
     pub seed: u64,
     /// Hold out this many training images for validation (reported as val_accuracy; used by
     /// --schedule plateau). The same images for every seed
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(long, help_heading = "Training", default_value_t = 0, value_name = "N")]
     pub val_split: usize,
     /// Directory for metrics.csv, metrics.json and checkpoint.safetensors
-    #[arg(long, default_value = "runs/train", value_name = "DIR")]
+    #[arg(long, help_heading = "Training", default_value = "runs/train", value_name = "DIR")]
     pub out_dir: PathBuf,
     /// Continue from a checkpoint.safetensors: the model, optimizer, batch size and seed are the
     /// checkpoint's; --epochs is the total
-    #[arg(long, value_name = "CHECKPOINT")]
+    #[arg(long, help_heading = "Training", value_name = "CHECKPOINT")]
     pub resume: Option<PathBuf>,
     /// Only obtain and verify the dataset, print where it is, and exit
-    #[arg(long)]
+    #[arg(long, help_heading = "Training")]
     pub fetch_only: bool,
     /// Exit with status 1 if the final test accuracy is below F (a fraction, e.g. 0.97)
-    #[arg(long, value_name = "F", value_parser = fraction)]
+    #[arg(long, help_heading = "Training", value_name = "F", value_parser = fraction)]
     pub min_accuracy: Option<f64>,
 }
 

@@ -25,12 +25,21 @@ impl Grid {
     /// If `nx < 2` or `ny < 2`.
     #[track_caller]
     pub fn sample(f: impl Fn(f64, f64) -> f64, view: View, nx: usize, ny: usize) -> Grid {
-        assert!(nx >= 2 && ny >= 2, "Grid::sample: need at least 2×2 points, got {nx}×{ny}");
+        assert!(
+            nx >= 2 && ny >= 2,
+            "Grid::sample: need at least 2×2 points, got {nx}×{ny}"
+        );
         let axis = |[lo, hi]: [f64; 2], n: usize| -> Vec<f64> {
-            (0..n).map(|k| lo + (hi - lo) * k as f64 / (n - 1) as f64).collect()
+            (0..n)
+                .map(|k| lo + (hi - lo) * k as f64 / (n - 1) as f64)
+                .collect()
         };
         let (xs, ys) = (axis(view[0], nx), axis(view[1], ny));
-        let values = ys.iter().flat_map(|&y| xs.iter().map(move |&x| (x, y))).map(|(x, y)| f(x, y)).collect();
+        let values = ys
+            .iter()
+            .flat_map(|&y| xs.iter().map(move |&x| (x, y)))
+            .map(|(x, y)| f(x, y))
+            .collect();
         Grid { xs, ys, values }
     }
 
@@ -45,7 +54,7 @@ impl Grid {
         let finite = || self.values.iter().copied().filter(|v| v.is_finite());
         let lo = finite().fold(f64::INFINITY, f64::min);
         let hi = finite().fold(f64::NEG_INFINITY, f64::max);
-        if !(lo < hi) || count == 0 {
+        if lo >= hi || count == 0 {
             return Vec::new();
         }
         if lo >= 0.0 {
@@ -53,9 +62,13 @@ impl Grid {
             // minimum say nothing.
             let floor = finite().filter(|&v| v > 0.0).fold(f64::INFINITY, f64::min);
             let (a, b) = (floor.max(hi * 1e-6).ln(), hi.ln());
-            (1..=count).map(|k| (a + (b - a) * k as f64 / (count + 1) as f64).exp()).collect()
+            (1..=count)
+                .map(|k| (a + (b - a) * k as f64 / (count + 1) as f64).exp())
+                .collect()
         } else {
-            (1..=count).map(|k| lo + (hi - lo) * k as f64 / (count + 1) as f64).collect()
+            (1..=count)
+                .map(|k| lo + (hi - lo) * k as f64 / (count + 1) as f64)
+                .collect()
         }
     }
 
@@ -78,9 +91,13 @@ impl Grid {
                             return None;
                         }
                         let t = (c - v[a]) / (v[b] - v[a]);
-                        Some([p[a][0] + t * (p[b][0] - p[a][0]), p[a][1] + t * (p[b][1] - p[a][1])])
+                        Some([
+                            p[a][0] + t * (p[b][0] - p[a][0]),
+                            p[a][1] + t * (p[b][1] - p[a][1]),
+                        ])
                     };
-                    let edges: Vec<(usize, [f64; 2])> = (0..4).filter_map(|k| crossing(k).map(|q| (k, q))).collect();
+                    let edges: Vec<(usize, [f64; 2])> =
+                        (0..4).filter_map(|k| crossing(k).map(|q| (k, q))).collect();
                     match edges.as_slice() {
                         [(_, a), (_, b)] => out.push((l, *a, *b)),
                         [(_, e0), (_, e1), (_, e2), (_, e3)] => {

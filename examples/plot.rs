@@ -64,21 +64,25 @@ pub struct Track<'a> {
 /// A fixed, distinct colour per optimizer, so that every picture uses the same key.
 pub fn color_of(optimizer: &str) -> RGBColor {
     match optimizer {
-        "sgd" => RGBColor(214, 39, 40),         // red
-        "momentum" => RGBColor(31, 119, 180),   // blue
-        "nesterov" => RGBColor(44, 160, 44),    // green
-        "adagrad" => RGBColor(255, 127, 14),    // orange
-        "adadelta" => RGBColor(148, 103, 189),  // purple
-        "rmsprop" => RGBColor(23, 190, 207),    // cyan
-        "adam" => RGBColor(0, 0, 0),            // black
-        _ => RGBColor(140, 86, 75),             // brown
+        "sgd" => RGBColor(214, 39, 40),        // red
+        "momentum" => RGBColor(31, 119, 180),  // blue
+        "nesterov" => RGBColor(44, 160, 44),   // green
+        "adagrad" => RGBColor(255, 127, 14),   // orange
+        "adadelta" => RGBColor(148, 103, 189), // purple
+        "rmsprop" => RGBColor(23, 190, 207),   // cyan
+        "adam" => RGBColor(0, 0, 0),           // black
+        _ => RGBColor(140, 86, 75),            // brown
     }
 }
 
 /// Contour-line colour of level `k` of `n`: light blue-grey for low levels to light orange for
 /// high ones, pale enough that the paths stand out.
 fn level_color(k: usize, n: usize) -> RGBColor {
-    let t = if n > 1 { k as f64 / (n - 1) as f64 } else { 0.5 };
+    let t = if n > 1 {
+        k as f64 / (n - 1) as f64
+    } else {
+        0.5
+    };
     let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
     RGBColor(lerp(90.0, 225.0), lerp(130.0, 150.0), lerp(200.0, 90.0))
 }
@@ -107,13 +111,20 @@ pub fn window(surface: Surface, paths: &[Track<'_>]) -> View {
 ///
 /// # Errors
 /// [`PlotError`] when the file cannot be written.
-pub fn draw(surface: Surface, paths: &[Track<'_>], title: &str, path: &Path) -> Result<(), PlotError> {
+pub fn draw(
+    surface: Surface,
+    paths: &[Track<'_>],
+    title: &str,
+    path: &Path,
+) -> Result<(), PlotError> {
     register_fonts();
     let err = |e: String| PlotError {
         path: path.to_path_buf(),
         message: e,
     };
-    let is_svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     let scene = Scene::new(surface, paths);
     if is_svg {
         let root = SVGBackend::new(path, SIZE).into_drawing_area();
@@ -143,9 +154,17 @@ pub fn draw_gif(
         message: e,
     };
     let scene = Scene::new(surface, paths);
-    let steps = paths.iter().map(|p| p.points.len()).max().unwrap_or(1).saturating_sub(1).max(1);
+    let steps = paths
+        .iter()
+        .map(|p| p.points.len())
+        .max()
+        .unwrap_or(1)
+        .saturating_sub(1)
+        .max(1);
     let frames = frames.clamp(1, steps);
-    let root = BitMapBackend::gif(path, SIZE, 80).map_err(|e| err(e.to_string()))?.into_drawing_area();
+    let root = BitMapBackend::gif(path, SIZE, 80)
+        .map_err(|e| err(e.to_string()))?
+        .into_drawing_area();
     for k in 1..=frames {
         let upto = (k * steps).div_ceil(frames);
         scene.draw(&root, title, upto).map_err(err)?;
@@ -179,7 +198,12 @@ impl<'a> Scene<'a> {
     }
 
     /// Draws the picture with each path cut after point `upto`.
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, title: &str, upto: usize) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        title: &str,
+        upto: usize,
+    ) -> Result<(), String> {
         let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         root.fill(&WHITE).map_err(e)?;
         let [[x0, x1], [y0, y1]] = self.view;
@@ -202,13 +226,20 @@ impl<'a> Scene<'a> {
 
         chart
             .draw_series(self.segments.iter().map(|&(l, a, b)| {
-                PathElement::new(vec![(a[0], a[1]), (b[0], b[1])], level_color(l, self.levels))
+                PathElement::new(
+                    vec![(a[0], a[1]), (b[0], b[1])],
+                    level_color(l, self.levels),
+                )
             }))
             .map_err(e)?;
 
         for m in self.surface.minima() {
             chart
-                .draw_series(std::iter::once(Cross::new((m[0], m[1]), 6, BLACK.stroke_width(2))))
+                .draw_series(std::iter::once(Cross::new(
+                    (m[0], m[1]),
+                    6,
+                    BLACK.stroke_width(2),
+                )))
                 .map_err(e)?;
         }
 
@@ -229,10 +260,15 @@ impl<'a> Scene<'a> {
                 .draw_series(LineSeries::new(shown.clone(), color.stroke_width(2)))
                 .map_err(e)?
                 .label(p.label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+                });
             if let (Some(&first), Some(&last)) = (shown.first(), shown.last()) {
                 chart
-                    .draw_series([Circle::new(first, 4, color.filled()), Circle::new(last, 3, color.filled())])
+                    .draw_series([
+                        Circle::new(first, 4, color.filled()),
+                        Circle::new(last, 3, color.filled()),
+                    ])
                     .map_err(e)?;
             }
         }

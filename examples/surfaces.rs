@@ -75,7 +75,12 @@ impl Surface {
     /// ```
     #[track_caller]
     pub fn eval(self, p: &Tensor) -> Tensor {
-        assert_eq!(p.shape(), [2], "Surface::eval: the point must have shape [2], got {:?}", p.shape());
+        assert_eq!(
+            p.shape(),
+            [2],
+            "Surface::eval: the point must have shape [2], got {:?}",
+            p.shape()
+        );
         // Pick x and y out of p as scalars: view p as one row [1, 2] and gather a column.
         let row = p.reshape(&[1, 2]);
         let x = row.gather_rows(&[0]).sum();
@@ -114,7 +119,11 @@ impl Surface {
     pub fn grad_f64(self, x: f64, y: f64) -> [f64; 2] {
         match self {
             Surface::Beale => {
-                let (a, b, c) = (1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y.powi(3));
+                let (a, b, c) = (
+                    1.5 - x + x * y,
+                    2.25 - x + x * y * y,
+                    2.625 - x + x * y.powi(3),
+                );
                 [
                     2.0 * a * (y - 1.0) + 2.0 * b * (y * y - 1.0) + 2.0 * c * (y.powi(3) - 1.0),
                     2.0 * a * x + 2.0 * b * 2.0 * x * y + 2.0 * c * 3.0 * x * y * y,

@@ -30,7 +30,8 @@ pub fn expression(a: &Tensor, b: &Tensor, c: &Tensor) -> Tensor {
 /// A 2→3→2 network, `tanh` hidden layer, mean cross-entropy over four fixed points.
 /// `params = [w1 [2, 3], b1 [3], w2 [3, 2], b2 [2]]`.
 pub fn tiny_network_loss(params: &[Tensor]) -> Tensor {
-    let x = Tensor::from_vec(vec![0.5, -1.0, 1.5, 0.25, -0.75, 2.0, 1.0, 1.0], &[4, 2]).expect("8 values for [4, 2]");
+    let x = Tensor::from_vec(vec![0.5, -1.0, 1.5, 0.25, -0.75, 2.0, 1.0, 1.0], &[4, 2])
+        .expect("8 values for [4, 2]");
     let hidden = (&x.matmul(&params[0]) + &params[1]).tanh();
     let logits = &hidden.matmul(&params[2]) + &params[3];
     logits.cross_entropy(&[0, 1, 1, 0])
@@ -41,10 +42,19 @@ pub fn tiny_network_loss(params: &[Tensor]) -> Tensor {
 pub fn tiny_network_params() -> Vec<Tensor> {
     let make = |shape: &[usize], seed: f32| {
         let n = shape.iter().product::<usize>();
-        let data = (0..n).map(|k| 0.7 * ((k as f32 + 1.0) * seed).sin()).collect();
-        Tensor::from_vec(data, shape).expect("n matches shape").requires_grad()
+        let data = (0..n)
+            .map(|k| 0.7 * ((k as f32 + 1.0) * seed).sin())
+            .collect();
+        Tensor::from_vec(data, shape)
+            .expect("n matches shape")
+            .requires_grad()
     };
-    vec![make(&[2, 3], 1.3), make(&[3], 2.1), make(&[3, 2], 0.7), make(&[2], 3.3)]
+    vec![
+        make(&[2, 3], 1.3),
+        make(&[3], 2.1),
+        make(&[3, 2], 0.7),
+        make(&[2], 3.3),
+    ]
 }
 
 fn section(out: &mut String, title: &str, explanation: &str) {
@@ -69,7 +79,10 @@ pub fn tour() -> Tour {
         "Every op on tensors computes its value now and records how it was made, so the \
          expression below is also a graph that backward() can walk.",
     );
-    let _ = writeln!(out, "y = (a·b + c)·σ(a)   with a = {av}, b = {bv}, c = {cv}");
+    let _ = writeln!(
+        out,
+        "y = (a·b + c)·σ(a)   with a = {av}, b = {bv}, c = {cv}"
+    );
     let _ = writeln!(out, "y = {}", y.item());
 
     section(
@@ -100,7 +113,14 @@ pub fn tour() -> Tour {
         ..BackwardOptions::default()
     });
     for (k, visit) in trace.iter().enumerate() {
-        let _ = writeln!(out, "{:2}. #{} {} {:?}", k + 1, visit.id, visit.op, visit.shape);
+        let _ = writeln!(
+            out,
+            "{:2}. #{} {} {:?}",
+            k + 1,
+            visit.id,
+            visit.op,
+            visit.shape
+        );
     }
 
     section(
@@ -116,7 +136,11 @@ pub fn tour() -> Tour {
         ("∂y/∂b", &b, a64 * s),
         ("∂y/∂c", &c, s),
     ];
-    let _ = writeln!(out, "{:8} {:>12} {:>12} {:>10}", "", "backward", "formula", "|diff|");
+    let _ = writeln!(
+        out,
+        "{:8} {:>12} {:>12} {:>10}",
+        "", "backward", "formula", "|diff|"
+    );
     let mut formula_gap = 0.0f64;
     for (name, t, formula) in formulas {
         let got = t.grad().expect("backward reached every leaf")[[]] as f64;
@@ -133,15 +157,25 @@ pub fn tour() -> Tour {
          tolerance.",
     );
     let inputs = [leaf(av), leaf(bv), leaf(cv)];
-    let check = gradcheck(|t| expression(&t[0], &t[1], &t[2]), &inputs, GradCheck::default());
+    let check = gradcheck(
+        |t| expression(&t[0], &t[1], &t[2]),
+        &inputs,
+        GradCheck::default(),
+    );
     let _ = match &check {
-        Ok(worst) => writeln!(out, "expression y:                     passed, largest gap {worst:.2e}"),
+        Ok(worst) => writeln!(
+            out,
+            "expression y:                     passed, largest gap {worst:.2e}"
+        ),
         Err(e) => writeln!(out, "expression y:                     FAILED: {e}"),
     };
     let params = tiny_network_params();
     let check = gradcheck(tiny_network_loss, &params, GradCheck::default());
     let _ = match &check {
-        Ok(worst) => writeln!(out, "2→3→2 tanh network, cross-entropy: passed, largest gap {worst:.2e}"),
+        Ok(worst) => writeln!(
+            out,
+            "2→3→2 tanh network, cross-entropy: passed, largest gap {worst:.2e}"
+        ),
         Err(e) => writeln!(out, "2→3→2 tanh network, cross-entropy: FAILED: {e}"),
     };
 
@@ -152,16 +186,24 @@ pub fn tour() -> Tour {
          op's output and gradient and stops at the first non-finite one, naming the op.",
     );
     let forward = anomaly::detect(|| {
-        let x = Tensor::from_vec(vec![4.0, -1.0], &[2]).expect("2 values").requires_grad();
+        let x = Tensor::from_vec(vec![4.0, -1.0], &[2])
+            .expect("2 values")
+            .requires_grad();
         x.log().sum()
     });
     let _ = match forward {
         Err(e) => writeln!(out, "log([4, −1]):        {e}"),
-        Ok(v) => writeln!(out, "log([4, −1]):        not caught (value {:?})", v.to_vec()),
+        Ok(v) => writeln!(
+            out,
+            "log([4, −1]):        not caught (value {:?})",
+            v.to_vec()
+        ),
     };
     let backward = anomaly::detect(|| {
         // √x is 0 at 0, fine; its slope 1/(2√x) is infinite there: only the backward fails.
-        let x = Tensor::from_vec(vec![0.0, 1.0], &[2]).expect("2 values").requires_grad();
+        let x = Tensor::from_vec(vec![0.0, 1.0], &[2])
+            .expect("2 values")
+            .requires_grad();
         x.sqrt().sum().backward();
     });
     let _ = match backward {
@@ -169,5 +211,9 @@ pub fn tour() -> Tour {
         Ok(()) => writeln!(out, "backward of √[0, 1]: not caught"),
     };
 
-    Tour { text: out, dot, formula_gap }
+    Tour {
+        text: out,
+        dot,
+        formula_gap,
+    }
 }

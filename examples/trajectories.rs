@@ -22,7 +22,11 @@ use examples::trajectory::{run, Cli, OptimizerKind, TrajectoryError};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = if cli.all { run_all(&cli) } else { run_one(&cli) };
+    let result = if cli.all {
+        run_all(&cli)
+    } else {
+        run_one(&cli)
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -40,7 +44,9 @@ fn run_one(cli: &Cli) -> Result<(), String> {
     let path = match run(surface, optimizer, start, cli.steps, &cli.hyper()) {
         Ok(path) => path,
         // A hyperparameter out of range is a bad command-line value: exit 2 like clap's errors.
-        Err(TrajectoryError::Optim(e)) => Cli::command().error(ErrorKind::ValueValidation, e).exit(),
+        Err(TrajectoryError::Optim(e)) => {
+            Cli::command().error(ErrorKind::ValueValidation, e).exit()
+        }
         Err(e) => return Err(e.to_string()),
     };
     if cli.json {
@@ -49,13 +55,29 @@ fn run_one(cli: &Cli) -> Result<(), String> {
         return Ok(());
     }
     let out = cli.out.clone().unwrap_or_else(|| {
-        PathBuf::from("runs/trajectories").join(format!("{}_{}.png", surface.name(), optimizer.name()))
+        PathBuf::from("runs/trajectories").join(format!(
+            "{}_{}.png",
+            surface.name(),
+            optimizer.name()
+        ))
     });
     create_parent(&out)?;
     let label = optimizer.name();
-    let tracks = [Track { label, optimizer: label, points: &path.points }];
-    let title = format!("{} on {}, {} steps", optimizer.name(), surface.name(), cli.steps);
-    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif")) {
+    let tracks = [Track {
+        label,
+        optimizer: label,
+        points: &path.points,
+    }];
+    let title = format!(
+        "{} on {}, {} steps",
+        optimizer.name(),
+        surface.name(),
+        cli.steps
+    );
+    if out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gif"))
+    {
         plot::draw_gif(surface, &tracks, &title, &out, 60)
     } else {
         plot::draw(surface, &tracks, &title, &out)
@@ -63,12 +85,18 @@ fn run_one(cli: &Cli) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let last = path.points.last().copied().unwrap_or(start);
     let loss = path.losses.last().copied().unwrap_or(f32::NAN);
-    println!("final point ({}, {}), loss {loss:.6e}; wrote {}", last[0], last[1], out.display());
+    println!(
+        "final point ({}, {}), loss {loss:.6e}; wrote {}",
+        last[0],
+        last[1],
+        out.display()
+    );
     Ok(())
 }
 
 fn run_all(cli: &Cli) -> Result<(), String> {
-    std::fs::create_dir_all(&cli.out_dir).map_err(|e| format!("cannot create {}: {e}", cli.out_dir.display()))?;
+    std::fs::create_dir_all(&cli.out_dir)
+        .map_err(|e| format!("cannot create {}: {e}", cli.out_dir.display()))?;
     let tunings = OptimizerKind::ALL
         .into_iter()
         .map(claims::tune)
@@ -83,9 +111,16 @@ fn run_all(cli: &Cli) -> Result<(), String> {
         let tracks: Vec<Track<'_>> = outcomes
             .iter()
             .zip(&labels)
-            .map(|(o, label)| Track { label, optimizer: o.setting.optimizer.name(), points: &o.path.points })
+            .map(|(o, label)| Track {
+                label,
+                optimizer: o.setting.optimizer.name(),
+                points: &o.path.points,
+            })
             .collect();
-        let title = format!("{}: {} steps from ({}, {})", exp.name, exp.steps, exp.start[0], exp.start[1]);
+        let title = format!(
+            "{}: {} steps from ({}, {})",
+            exp.name, exp.steps, exp.start[0], exp.start[1]
+        );
         let png = cli.out_dir.join(format!("{}.png", exp.name));
         plot::draw(exp.surface, &tracks, &title, &png).map_err(|e| e.to_string())?;
         let mut wrote = vec![png];
@@ -102,15 +137,17 @@ fn run_all(cli: &Cli) -> Result<(), String> {
     let [saddle, beale, booth] = results.as_slice() else {
         unreachable!("claims::experiments() returns three experiments");
     };
-    print!("{}", claims::verdict_text(&claims::verdicts(saddle, beale, booth)));
+    print!(
+        "{}",
+        claims::verdict_text(&claims::verdicts(saddle, beale, booth))
+    );
     Ok(())
 }
 
 fn create_parent(path: &Path) -> Result<(), String> {
     match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
-        }
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display())),
         _ => Ok(()),
     }
 }

@@ -157,7 +157,9 @@ pub fn run(
     steps: usize,
     hyper: &Hyper,
 ) -> Result<Trajectory, TrajectoryError> {
-    let p = Tensor::from_vec(start.to_vec(), &[2]).expect("2 values for shape [2]").requires_grad();
+    let p = Tensor::from_vec(start.to_vec(), &[2])
+        .expect("2 values for shape [2]")
+        .requires_grad();
     let mut params = Parameters::new();
     params.push("xy", p.clone());
     let mut opt = optim::by_name(optimizer.name(), params, hyper)?;
@@ -203,7 +205,9 @@ pub fn run(
 pub fn parse_point(s: &str) -> Result<[f32; 2], String> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
     let [x, y] = parts.as_slice() else {
-        return Err(format!("expected X,Y (two numbers separated by a comma), got `{s}`"));
+        return Err(format!(
+            "expected X,Y (two numbers separated by a comma), got `{s}`"
+        ));
     };
     let num = |t: &str| {
         t.parse::<f32>()
