@@ -39,7 +39,9 @@ impl Mlp {
                 let (inputs, outputs) = (pair[0], pair[1]);
                 let bound = 1.0 / (inputs as f32).sqrt();
                 Layer {
-                    weight: Array2::from_shape_simple_fn((outputs, inputs), || rng.random_range(-bound..bound)),
+                    weight: Array2::from_shape_simple_fn((outputs, inputs), || {
+                        rng.random_range(-bound..bound)
+                    }),
                     bias: Array1::from_shape_simple_fn(outputs, || rng.random_range(-bound..bound)),
                     grad_weight: Array2::zeros((outputs, inputs)),
                     grad_bias: Array1::zeros(outputs),
@@ -51,12 +53,21 @@ impl Mlp {
         Mlp {
             layers,
             activations: sizes.iter().map(|&n| Array2::zeros((batch, n))).collect(),
-            deltas: sizes[1..].iter().map(|&n| Array2::zeros((batch, n))).collect(),
+            deltas: sizes[1..]
+                .iter()
+                .map(|&n| Array2::zeros((batch, n)))
+                .collect(),
         }
     }
 
     /// One SGD-with-momentum step (PyTorch form: `v ← μv + g`, `w ← w − λv`); returns the loss.
-    pub fn train_step(&mut self, x: &ArrayView2<f32>, labels: &[usize], lr: f32, momentum: f32) -> f32 {
+    pub fn train_step(
+        &mut self,
+        x: &ArrayView2<f32>,
+        labels: &[usize],
+        lr: f32,
+        momentum: f32,
+    ) -> f32 {
         let depth = self.layers.len();
         self.activations[0].assign(x);
         // Forward: a_{i+1} = relu(a_i · W_iᵀ + b_i), no relu on the last layer.
@@ -64,7 +75,13 @@ impl Mlp {
             let (inputs, outputs) = self.activations.split_at_mut(i + 1);
             let out = &mut outputs[0];
             out.assign(&layer.bias.broadcast(out.raw_dim()).expect("bias row"));
-            gemm(1.0, &inputs[i].view(), &layer.weight.t(), 1.0, &mut out.view_mut());
+            gemm(
+                1.0,
+                &inputs[i].view(),
+                &layer.weight.t(),
+                1.0,
+                &mut out.view_mut(),
+            );
             if i + 1 < depth {
                 out.mapv_inplace(|v| v.max(0.0));
             }
@@ -78,24 +95,40 @@ impl Mlp {
             let max = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
             let sum: f32 = row.iter().map(|&v| (v - max).exp()).sum();
             loss += sum.ln() + max - row[label];
-            Zip::from(&mut d).and(&row).for_each(|d, &v| *d = (v - max).exp() / sum / batch);
+            Zip::from(&mut d)
+                .and(&row)
+                .for_each(|d, &v| *d = (v - max).exp() / sum / batch);
             d[label] -= 1.0 / batch;
         }
         // Backward: ∂W_i = δ_iᵀ·a_i, ∂b_i = Σ_rows δ_i, δ_{i−1} = (δ_i · W_i) ⊙ [a_i > 0].
         for i in (0..depth).rev() {
             let layer = &mut self.layers[i];
             let delta = &self.deltas[i];
-            gemm(1.0, &delta.t(), &self.activations[i].view(), 0.0, &mut layer.grad_weight.view_mut());
+            gemm(
+                1.0,
+                &delta.t(),
+                &self.activations[i].view(),
+                0.0,
+                &mut layer.grad_weight.view_mut(),
+            );
             layer.grad_bias.assign(&delta.sum_axis(Axis(0)));
             if i > 0 {
                 let (before, after) = self.deltas.split_at_mut(i);
                 let previous = &mut before[i - 1];
-                gemm(1.0, &after[0].view(), &layer.weight.view(), 0.0, &mut previous.view_mut());
-                Zip::from(previous).and(&self.activations[i]).for_each(|d, &a| {
-                    if a <= 0.0 {
-                        *d = 0.0;
-                    }
-                });
+                gemm(
+                    1.0,
+                    &after[0].view(),
+                    &layer.weight.view(),
+                    0.0,
+                    &mut previous.view_mut(),
+                );
+                Zip::from(previous)
+                    .and(&self.activations[i])
+                    .for_each(|d, &a| {
+                        if a <= 0.0 {
+                            *d = 0.0;
+                        }
+                    });
             }
         }
         for layer in &mut self.layers {

@@ -25,19 +25,51 @@ pub struct Workload {
 /// The four workloads: W1 with Adam and with SGD+momentum, W2 (per-step overhead), W3 (matrix
 /// products).
 pub const WORKLOADS: [Workload; 4] = [
-    Workload { name: "W1-adam", sizes: &[784, 512, 512, 10], batch: 64, optimizer: "adam", lr: 1e-3 },
-    Workload { name: "W1-sgd", sizes: &[784, 512, 512, 10], batch: 64, optimizer: "momentum", lr: 0.1 },
-    Workload { name: "W2", sizes: &[784, 128, 64, 10], batch: 32, optimizer: "adam", lr: 1e-3 },
-    Workload { name: "W3", sizes: &[784, 1024, 1024, 10], batch: 512, optimizer: "momentum", lr: 0.1 },
+    Workload {
+        name: "W1-adam",
+        sizes: &[784, 512, 512, 10],
+        batch: 64,
+        optimizer: "adam",
+        lr: 1e-3,
+    },
+    Workload {
+        name: "W1-sgd",
+        sizes: &[784, 512, 512, 10],
+        batch: 64,
+        optimizer: "momentum",
+        lr: 0.1,
+    },
+    Workload {
+        name: "W2",
+        sizes: &[784, 128, 64, 10],
+        batch: 32,
+        optimizer: "adam",
+        lr: 1e-3,
+    },
+    Workload {
+        name: "W3",
+        sizes: &[784, 1024, 1024, 10],
+        batch: 512,
+        optimizer: "momentum",
+        lr: 0.1,
+    },
 ];
 
 /// Looks a workload up by name.
 pub fn workload(name: &str) -> Option<Workload> {
-    WORKLOADS.iter().copied().find(|w| w.name.eq_ignore_ascii_case(name))
+    WORKLOADS
+        .iter()
+        .copied()
+        .find(|w| w.name.eq_ignore_ascii_case(name))
 }
 
 /// A batch of MNIST-shaped standardized-looking inputs and labels, from a seed.
-pub fn synthetic_batch(batch: usize, features: usize, classes: usize, seed: u64) -> (Array2<f32>, Vec<usize>) {
+pub fn synthetic_batch(
+    batch: usize,
+    features: usize,
+    classes: usize,
+    seed: u64,
+) -> (Array2<f32>, Vec<usize>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let x = Array2::from_shape_simple_fn((batch, features), || rng.random_range(-0.5f32..2.5));
     let labels = (0..batch).map(|_| rng.random_range(0..classes)).collect();

@@ -27,26 +27,39 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let names: Vec<&str> = WORKLOADS.iter().map(|w| w.name).collect();
-    let mut args = Args { workload: WORKLOADS[0], epochs: 1, seed: 0, json: false };
+    let mut args = Args {
+        workload: WORKLOADS[0],
+        epochs: 1,
+        seed: 0,
+        json: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--workload" => {
                 let name = it.next().ok_or("--workload needs a value")?;
-                args.workload = workload(&name)
-                    .ok_or_else(|| format!("--workload: unknown `{name}` (one of {})", names.join(", ")))?;
+                args.workload = workload(&name).ok_or_else(|| {
+                    format!("--workload: unknown `{name}` (one of {})", names.join(", "))
+                })?;
             }
             "--epochs" => {
                 let n = it.next().ok_or("--epochs needs a value")?;
-                args.epochs = n.parse().map_err(|_| format!("--epochs: `{n}` is not a whole number"))?;
+                args.epochs = n
+                    .parse()
+                    .map_err(|_| format!("--epochs: `{n}` is not a whole number"))?;
             }
             "--seed" => {
                 let n = it.next().ok_or("--seed needs a value")?;
-                args.seed = n.parse().map_err(|_| format!("--seed: `{n}` is not a whole number"))?;
+                args.seed = n
+                    .parse()
+                    .map_err(|_| format!("--seed: `{n}` is not a whole number"))?;
             }
             "--json" => args.json = true,
             "--help" | "-h" => {
-                return Err(format!("usage: workload --workload {{{}}} [--epochs N] [--seed S] [--json]", names.join("|")))
+                return Err(format!(
+                    "usage: workload --workload {{{}}} [--epochs N] [--seed S] [--json]",
+                    names.join("|")
+                ))
             }
             other => return Err(format!("unknown option `{other}` (try --help)")),
         }
@@ -61,7 +74,13 @@ fn accuracy(model: &dyn Module, test: &Split) -> f32 {
             let logits = model.forward(&Tensor::from_array(batch.images.into_dyn()));
             let logits = logits.value();
             for (row, &label) in logits.outer_iter().zip(&batch.labels) {
-                let best = row.iter().enumerate().fold((0, f32::NEG_INFINITY), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+                let best = row
+                    .iter()
+                    .enumerate()
+                    .fold(
+                        (0, f32::NEG_INFINITY),
+                        |b, (i, &v)| if v > b.1 { (i, v) } else { b },
+                    );
                 correct += usize::from(best.0 == label);
             }
         }
@@ -98,12 +117,25 @@ fn main() -> ExitCode {
     };
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(args.seed);
     let model = mlp(w.sizes, Activation::Relu, 0.0, Init::Pytorch, &mut rng);
-    let hyper = Hyper { lr: Some(w.lr), momentum: Some(0.9), form: Form::PyTorch, ..Hyper::default() };
-    let mut optimizer = optim::by_name(w.optimizer, model.parameters(), &hyper).expect("workload hyperparameters are valid");
+    let hyper = Hyper {
+        lr: Some(w.lr),
+        momentum: Some(0.9),
+        form: Form::PyTorch,
+        ..Hyper::default()
+    };
+    let mut optimizer = optim::by_name(w.optimizer, model.parameters(), &hyper)
+        .expect("workload hyperparameters are valid");
 
     let start = Instant::now();
     for epoch in 0..args.epochs as u64 {
-        for batch in mnist.train.batches(w.batch, Order::Shuffled { seed: args.seed, epoch }, false) {
+        for batch in mnist.train.batches(
+            w.batch,
+            Order::Shuffled {
+                seed: args.seed,
+                epoch,
+            },
+            false,
+        ) {
             let x = Tensor::from_array(batch.images.into_dyn());
             optimizer.zero_grad();
             let loss = model.forward(&x).cross_entropy(&batch.labels);

@@ -1,0 +1,54 @@
+//! One full training step (forward, backward, optimizer update) of the W1 and W2 networks,
+//! through `nn` + `optim`, next to the hand-written baseline ([`benches::handwritten`]) of the
+//! same network with the same matrix products: the difference is what autograd costs.
+//!
+//! `cargo bench -p benches --bench train_step`
+
+use autograd::Tensor;
+use benches::{handwritten::Mlp, synthetic_batch, workload};
+use criterion::{criterion_group, criterion_main, Criterion};
+use nn::{mlp, Activation, Init, Module};
+use optim::{Form, Hyper};
+use rand::SeedableRng;
+
+fn steps(c: &mut Criterion) {
+    let mut group = c.benchmark_group("train_step");
+    for name in ["W1-sgd", "W1-adam", "W2"] {
+        let w = workload(name).expect("known workload");
+        let (x, labels) = synthetic_batch(w.batch, w.sizes[0], 10, 1);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+        let model = mlp(w.sizes, Activation::Relu, 0.0, Init::Pytorch, &mut rng);
+        let hyper = Hyper {
+            lr: Some(w.lr),
+            momentum: Some(0.9),
+            form: Form::PyTorch,
+            ..Hyper::default()
+        };
+        let mut optimizer = optim::by_name(w.optimizer, model.parameters(), &hyper).expect("valid");
+        group.bench_function(format!("{name} autograd+nn+optim"), |b| {
+            b.iter(|| {
+                // The batch tensor is made each step, as in training (the batcher hands over
+                // a fresh array); cloning the array here stands in for that.
+                let input = Tensor::from_array(x.clone().into_dyn());
+                optimizer.zero_grad();
+                let loss = model.forward(&input).cross_entropy(&labels);
+                loss.backward();
+                optimizer.step().expect("no closure needed");
+                loss.item()
+            })
+        });
+        if w.optimizer == "momentum" {
+            let mut baseline = Mlp::new(w.sizes, w.batch, 0);
+            group.bench_function(format!("{name} hand-written"), |b| {
+                b.iter(|| {
+                    let input = x.clone(); // same per-step copy as above
+                    baseline.train_step(&input.view(), &labels, w.lr, 0.9)
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, steps);
+criterion_main!(benches);
