@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// A file could not be written (or a plot could not be drawn): names the path and the reason.
 #[derive(Debug)]
@@ -195,6 +196,12 @@ pub struct LinePlot {
     pub series: Vec<Series>,
     /// Size in pixels.
     pub size: (u32, u32),
+    /// Lower end of the y axis (points below it are left out); `None` fits the data.
+    pub y_min: Option<f64>,
+    /// Marks each point with a dot (for short series, e.g. one point per epoch).
+    pub markers: bool,
+    /// Legend in the lower right corner (for rising curves) instead of the upper right.
+    pub legend_bottom: bool,
 }
 
 /// Ten well separated colours (Tableau 10), one per series in order.
@@ -220,7 +227,7 @@ impl LinePlot {
         crate::plot::register_fonts();
         let err = |e: &dyn fmt::Display| ReportError::new(path, e);
         let points = || self.series.iter().flat_map(|s| s.points.iter());
-        let usable = |&&(x, y): &&(f64, f64)| x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0);
+        let usable = |&&(x, y): &&(f64, f64)| self.usable(x, y);
         let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
         for &(x, y) in points().filter(usable) {
             (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
@@ -231,18 +238,29 @@ impl LinePlot {
         if x0 == x1 {
             x1 = x0 + 1.0;
         }
+        if let Some(low) = self.y_min {
+            y0 = low;
+            y1 = y1.max(low);
+        }
         if self.log_y {
             // A little room above and below, in ratio.
             (y0, y1) = (y0 / 1.1, y1 * 1.1);
         } else {
             let pad = ((y1 - y0) * 0.05).max(1e-9);
-            (y0, y1) = (y0 - pad, y1 + pad);
+            (y0, y1) = (if self.y_min.is_some() { y0 } else { y0 - pad }, y1 + pad);
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(|e| err(&e))?;
         }
-        let tmp = temporary_name(path);
-        let svg = path.extension().is_some_and(|e| e == "svg");
+        // The bitmap encoder picks the format from the extension, so keep it last.
+        let ext = path
+            .extension()
+            .map_or("png".into(), |e| e.to_string_lossy().into_owned());
+        let stem = path
+            .file_stem()
+            .map_or("plot".into(), |s| s.to_string_lossy().into_owned());
+        let tmp = path.with_file_name(format!("{stem}.tmp.{ext}"));
+        let svg = ext == "svg";
         let drawn = if svg {
             let root = SVGBackend::new(&tmp, self.size).into_drawing_area();
             self.draw_on(&root, x0..x1, y0..y1)
@@ -254,6 +272,14 @@ impl LinePlot {
         fs::rename(&tmp, path).map_err(|e| err(&e))
     }
 
+    /// Finite, positive on a log axis, and not below `y_min`.
+    fn usable(&self, x: f64, y: f64) -> bool {
+        x.is_finite()
+            && y.is_finite()
+            && (!self.log_y || y > 0.0)
+            && self.y_min.is_none_or(|low| y >= low)
+    }
+
     fn draw_on<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
@@ -261,13 +287,22 @@ impl LinePlot {
         y: std::ops::Range<f64>,
     ) -> Result<(), String> {
         if self.log_y {
-            self.chart(root, x, y.log_scale())
+            let ticks = log_ticks(y.start, y.end);
+            self.chart(root, x, y.log_scale(), &ticks)
         } else {
-            self.chart(root, x, y)
+            self.chart(root, x, y, &[])
         }
     }
 
-    fn chart<DB, Y>(&self, root: &DrawingArea<DB, Shift>, x: std::ops::Range<f64>, y: Y) -> Result<(), String>
+    /// Draws the chart; `y_ticks`, if not empty, replace plotters' y labels (which on a log
+    /// axis are only the powers of ten) by labelled grid lines at these values.
+    fn chart<DB, Y>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        x: std::ops::Range<f64>,
+        y: Y,
+        y_ticks: &[f64],
+    ) -> Result<(), String>
     where
         DB: DrawingBackend,
         Y: AsRangedCoord<Value = f64>,
@@ -280,40 +315,115 @@ impl LinePlot {
             .margin(12)
             .x_label_area_size(45)
             .y_label_area_size(65)
-            .build_cartesian_2d(x, y)
+            .build_cartesian_2d(x.clone(), y)
             .map_err(|x| e(&x))?;
-        chart
-            .configure_mesh()
-            .x_desc(&self.x_label)
+        let custom = !y_ticks.is_empty();
+        let y_format = |v: &f64| if custom { String::new() } else { tidy(*v) };
+        let mut mesh = chart.configure_mesh();
+        if custom {
+            mesh.disable_y_mesh();
+        }
+        mesh.x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .axis_desc_style(("sans-serif", 16))
             .label_style(("sans-serif", 13))
-            .light_line_style(RGBColor(235, 235, 235))
-            .bold_line_style(RGBColor(210, 210, 210))
+            .x_label_formatter(&|v| tidy(*v))
+            .y_label_formatter(&y_format)
+            .light_line_style(RGBColor(246, 246, 246))
+            .bold_line_style(RGBColor(215, 215, 215))
             .draw()
             .map_err(|x| e(&x))?;
+        let label = TextStyle::from(("sans-serif", 13).into_font())
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        for &v in y_ticks {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    [(x.start, v), (x.end, v)],
+                    RGBColor(215, 215, 215),
+                )))
+                .map_err(|x| e(&x))?;
+            let (px, py) = chart.backend_coord(&(x.start, v));
+            root.draw(&Text::new(tidy(v), (px - 6, py), label.clone()))
+                .map_err(|x| e(&x))?;
+        }
         for (i, series) in self.series.iter().enumerate() {
             let color = series.color.unwrap_or(PALETTE[i % PALETTE.len()]);
-            let points = series
+            let points: Vec<(f64, f64)> = series
                 .points
                 .iter()
                 .copied()
-                .filter(|&(x, y)| x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0));
+                .filter(|&(x, y)| self.usable(x, y))
+                .collect();
+            if self.markers {
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 4, color.filled())))
+                    .map_err(|x| e(&x))?;
+            }
             chart
                 .draw_series(LineSeries::new(points, color.stroke_width(2)))
                 .map_err(|x| e(&x))?
                 .label(&series.name)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(3)));
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 20, y)], color.stroke_width(3))
+                });
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(if self.legend_bottom {
+                SeriesLabelPosition::LowerRight
+            } else {
+                SeriesLabelPosition::UpperRight
+            })
             .label_font(("sans-serif", 14))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .draw()
             .map_err(|x| e(&x))?;
         root.present().map_err(|x| e(&x))
+    }
+}
+
+/// Tick values for a log axis over `[low, high]`: 1, 2 and 5 times the powers of ten.
+///
+/// ```
+/// assert_eq!(examples::report::log_ticks(0.04, 3.0), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0]);
+/// ```
+pub fn log_ticks(low: f64, high: f64) -> Vec<f64> {
+    if !(low > 0.0 && high > low && high.is_finite()) {
+        return Vec::new();
+    }
+    let mut ticks = Vec::new();
+    for decade in low.log10().floor() as i32..=high.log10().ceil() as i32 {
+        for m in [1.0, 2.0, 5.0] {
+            // Written as m / 10^k for negative decades so 0.1 prints as 0.1, not 0.10000000000000002.
+            let v = if decade < 0 {
+                m / 10f64.powi(-decade)
+            } else {
+                m * 10f64.powi(decade)
+            };
+            if (low..=high).contains(&v) {
+                ticks.push(v);
+            }
+        }
+    }
+    ticks
+}
+
+/// A short axis label: `200`, `0.5`, `0.03`, `1e-5` — no `200.0` or `0.6000000001`.
+pub fn tidy(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    if v.abs() < 1e-3 || v.abs() >= 1e6 {
+        return format!("{v:.0e}");
+    }
+    // Four significant digits, then drop trailing zeros.
+    let decimals = (3 - v.abs().log10().floor() as i32).max(0) as usize;
+    let text = format!("{v:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
     }
 }
 
@@ -332,6 +442,16 @@ mod tests {
     #[should_panic(expected = "1 cells for the 2 columns")]
     fn csv_rejects_a_short_row() {
         Csv::new(&["a", "b"]).push(vec!["1".into()]);
+    }
+
+    #[test]
+    fn tidy_labels_are_short() {
+        assert_eq!(tidy(200.0), "200");
+        assert_eq!(tidy(0.6000000001), "0.6");
+        assert_eq!(tidy(0.03), "0.03");
+        assert_eq!(tidy(97.25), "97.25");
+        assert_eq!(tidy(1e-5), "1e-5");
+        assert_eq!(tidy(0.0), "0");
     }
 
     #[test]

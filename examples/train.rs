@@ -1,7 +1,7 @@
 //! The main job: train the fully connected network on MNIST and report its test accuracy.
 //!
 //! ```text
-//! cargo run --release --example train                         # 784-512-512-10, ReLU, Adam 1e-3, batch 64
+//! cargo run --release --example train                         # 784-512-512-10, ReLU, Adam 1e-3, batch 64, 4 epochs
 //! cargo run --release --example train -- --optimizer momentum --lr 0.01 --schedule cosine:10 --epochs 10
 //! cargo run --release --example train -- --epochs 1 --min-accuracy 0.97   # what CI runs
 //! cargo run --release --example train -- --resume runs/train/checkpoint.safetensors --epochs 8
@@ -20,8 +20,10 @@ use std::time::Instant;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use examples::cli::TrainArgs;
-use examples::training::{Datasets, EpochMetrics, Model, Observer, StepInfo, TrainError, Trainer};
+use examples::cli::{DataArgs, TrainArgs};
+use examples::training::{
+    Datasets, EpochMetrics, LrDecay, Model, Observer, StepInfo, TrainError, Trainer,
+};
 
 /// The course's target for this network.
 const TARGET: f64 = 0.98;
@@ -40,19 +42,37 @@ fn main() -> ExitCode {
 /// Runs the job; `Err((status, message))` for a failure.
 fn run(args: &TrainArgs) -> Result<ExitCode, (u8, String)> {
     let started = Instant::now();
-    let dataset = args.data.dataset;
-    let dir = args.data.obtain().map_err(|e| (1, e.to_string()))?;
     if args.fetch_only {
-        println!("{dataset}: the four files are in {} (SHA-256 verified)", dir.display());
+        let dir = args.data.obtain().map_err(|e| (1, e.to_string()))?;
+        println!(
+            "{}: the four files are in {} (SHA-256 verified)",
+            args.data.dataset,
+            dir.display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let data = Datasets::load(dataset, &dir, args.val_split).map_err(|e| (2, e.to_string()))?;
+    // A resumed run trains on the data of its checkpoint: same dataset, same validation split.
+    let resumed = match &args.resume {
+        Some(path) => Some(Trainer::resume(path).map_err(|e| (1, e.to_string()))?),
+        None => None,
+    };
+    let mut data_args = args.data.clone();
+    let mut val_split = args.val_split;
+    if let Some(trainer) = &resumed {
+        if let Some(name) = &trainer.config.dataset {
+            data_args.dataset = name.parse().map_err(|e| (1, format!("--resume: {e}")))?;
+        }
+        val_split = trainer.config.val_split;
+    }
+    let dir = data_args.obtain().map_err(|e| (1, e.to_string()))?;
+    let data =
+        Datasets::load(data_args.dataset, &dir, val_split).map_err(|e| (2, e.to_string()))?;
 
-    let mut trainer = match &args.resume {
-        Some(path) => {
-            let mut trainer = Trainer::resume(path).map_err(|e| (1, e.to_string()))?;
+    let mut trainer = match (resumed, &args.resume) {
+        (Some(mut trainer), Some(path)) => {
             println!(
-                "resuming {} after epoch {} (step {}); model, optimizer, batch size and seed are the checkpoint's",
+                "resuming {} after epoch {} (step {}); model, optimizer, batch size, seed, dataset and \
+                 validation split are the checkpoint's",
                 path.display(),
                 trainer.epochs_done(),
                 trainer.steps_done()
@@ -60,18 +80,27 @@ fn run(args: &TrainArgs) -> Result<ExitCode, (u8, String)> {
             trainer.config.epochs = args.epochs;
             trainer
         }
-        None => Trainer::new(args.config(), data.input_size(), data.classes).map_err(config_error)?,
+        _ => Trainer::new(args.config(), data.input_size(), data.classes).map_err(config_error)?,
     };
     if trainer.model.sizes()[0] != data.input_size() {
-        return Err((2, format!("--resume: the checkpoint's network takes {} inputs, the data has {}", trainer.model.sizes()[0], data.input_size())));
+        let inputs = trainer.model.sizes()[0];
+        return Err((
+            2,
+            format!(
+                "--resume: the checkpoint's network takes {inputs} inputs, the data has {}",
+                data.input_size()
+            ),
+        ));
     }
-    print_header(args, &trainer, &data, &dir);
+    print_header(&data_args, &trainer, &data, &dir);
 
     let mut progress = Progress::new();
-    trainer.fit(&data, &mut progress, Some(&args.out_dir)).map_err(|e| match e {
-        TrainError::Config(_) => config_error(e),
-        e => (1, e.to_string()),
-    })?;
+    trainer
+        .fit(&data, &mut progress, Some(&args.out_dir))
+        .map_err(|e| match e {
+            TrainError::Config(_) => config_error(e),
+            e => (1, e.to_string()),
+        })?;
 
     let Some(last) = trainer.history().last() else {
         println!("nothing to train: --epochs {}", args.epochs);
@@ -81,21 +110,40 @@ fn run(args: &TrainArgs) -> Result<ExitCode, (u8, String)> {
     let verdict = if accuracy >= TARGET {
         format!("≥ {:.0}%: reached the course's target", TARGET * 100.0)
     } else {
-        format!("< {:.0}%: below the course's target (try more --epochs)", TARGET * 100.0)
+        format!(
+            "< {:.0}%: below the course's target (try more --epochs)",
+            TARGET * 100.0
+        )
     };
     println!(
-        "test accuracy {:.2}% {verdict}; {} epochs in {:.1} s; wrote {}/{{metrics.csv,metrics.json,checkpoint.safetensors}}",
+        "test accuracy {:.2}% {verdict}; {} in {:.1} s; wrote {}/{{metrics.csv,metrics.json,checkpoint.safetensors}}",
         accuracy * 100.0,
-        trainer.epochs_done(),
+        plural(trainer.epochs_done(), "epoch"),
         started.elapsed().as_secs_f64(),
         args.out_dir.display()
     );
     if let Some(min) = args.min_accuracy {
         if accuracy < min {
-            return Err((1, format!("test accuracy {:.2}% is below --min-accuracy {:.2}%", accuracy * 100.0, min * 100.0)));
+            return Err((
+                1,
+                format!(
+                    "test accuracy {:.2}% is below --min-accuracy {:.2}%",
+                    accuracy * 100.0,
+                    min * 100.0
+                ),
+            ));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `1 epoch`, `4 epochs`.
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 fn config_error(e: TrainError) -> (u8, String) {
@@ -103,19 +151,31 @@ fn config_error(e: TrainError) -> (u8, String) {
 }
 
 /// What the run is about to do, in a few lines.
-fn print_header(args: &TrainArgs, trainer: &Trainer, data: &Datasets, dir: &std::path::Path) {
+fn print_header(data_args: &DataArgs, trainer: &Trainer, data: &Datasets, dir: &std::path::Path) {
     let config = &trainer.config;
-    let sizes: Vec<String> = trainer.model.sizes().iter().map(|s| s.to_string()).collect();
-    let val = data.val.as_ref().map_or(String::new(), |v| format!(", {} validation", v.len()));
+    let sizes: Vec<String> = trainer
+        .model
+        .sizes()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let val = data
+        .val
+        .as_ref()
+        .map_or(String::new(), |v| format!(", {} validation", v.len()));
     println!(
         "data:      {} from {}: {} training{val}, {} test images of {} pixels",
-        args.data.dataset,
+        data_args.dataset,
         dir.display(),
         data.train.len(),
         data.test.len(),
         data.input_size()
     );
-    let dropout = if config.model.dropout > 0.0 { format!(", dropout {}", config.model.dropout) } else { String::new() };
+    let dropout = if config.model.dropout > 0.0 {
+        format!(", dropout {}", config.model.dropout)
+    } else {
+        String::new()
+    };
     println!(
         "model:     {} ({}, init {}{dropout}), {} parameters",
         sizes.join("-"),
@@ -123,10 +183,17 @@ fn print_header(args: &TrainArgs, trainer: &Trainer, data: &Datasets, dir: &std:
         config.model.init,
         trainer.parameters().count_elements()
     );
-    println!("optimizer: {}", config.optim.describe());
+    let decay = match config.lr_decay {
+        LrDecay::None => String::new(),
+        LrDecay::Cosine => {
+            ", λ annealed to 0 along a half cosine over the run (--lr-decay)".to_string()
+        }
+        LrDecay::Linear => ", λ decayed linearly to 0 over the run (--lr-decay)".to_string(),
+    };
+    println!("optimizer: {}{decay}", config.optim.describe());
     println!(
-        "training:  {} epochs, batch {}, seed {}, cross-entropy; {} threads",
-        config.epochs,
+        "training:  {}, batch {}, seed {}, cross-entropy; {} threads",
+        plural(config.epochs, "epoch"),
         config.batch_size,
         config.seed,
         threads()
@@ -151,7 +218,10 @@ struct Progress {
 
 impl Progress {
     fn new() -> Progress {
-        Progress { bar: None, terminal: std::io::stderr().is_terminal() }
+        Progress {
+            bar: None,
+            terminal: std::io::stderr().is_terminal(),
+        }
     }
 }
 
@@ -159,9 +229,11 @@ impl Observer for Progress {
     fn epoch_start(&mut self, epoch: usize, batches: usize) {
         if self.terminal {
             let bar = ProgressBar::new(batches as u64);
-            let style = ProgressStyle::with_template("epoch {prefix:>2} [{bar:30}] {pos}/{len} loss {msg} ({per_sec}, {eta} left)")
-                .expect("the template is valid")
-                .progress_chars("=> ");
+            let style = ProgressStyle::with_template(
+                "epoch {prefix:>2} [{bar:25}] {pos}/{len}  loss {msg}  {eta} left",
+            )
+            .expect("the template is valid")
+            .progress_chars("=> ");
             bar.set_style(style);
             bar.set_prefix(epoch.to_string());
             self.bar = Some(bar);
@@ -179,7 +251,9 @@ impl Observer for Progress {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
-        let val = m.val_accuracy.map_or(String::new(), |v| format!("  val acc {:.2}%", v * 100.0));
+        let val = m
+            .val_accuracy
+            .map_or(String::new(), |v| format!("  val acc {:.2}%", v * 100.0));
         println!(
             "epoch {:>2}  train loss {:.4}  test loss {:.4}  test acc {:.2}%{val}  {:.1} s  (lr {})",
             m.epoch,

@@ -45,8 +45,16 @@ use crate::report::{cell, write_json, Csv, ReportError};
 pub const EVAL_BATCH: usize = 1000;
 
 /// The columns of `metrics.csv`, in order.
-pub const METRICS_COLUMNS: [&str; 8] =
-    ["epoch", "step", "train_loss", "test_loss", "test_accuracy", "val_accuracy", "seconds", "lr"];
+pub const METRICS_COLUMNS: [&str; 8] = [
+    "epoch",
+    "step",
+    "train_loss",
+    "test_loss",
+    "test_accuracy",
+    "val_accuracy",
+    "seconds",
+    "lr",
+];
 
 /// Name of the checkpoint file in the output directory.
 pub const CHECKPOINT_FILE: &str = "checkpoint.safetensors";
@@ -56,7 +64,7 @@ const CHECKPOINT_FORMAT: &str = "examples.training/1";
 
 /// ChaCha stream of the weight initialization; the batch order uses streams `0, 1, …` (one per
 /// epoch) and the validation split `u64::MAX` (see `data`), so the three never share numbers.
-const INIT_STREAM: u64 = u64::MAX - 1;
+pub const INIT_STREAM: u64 = u64::MAX - 1;
 
 /// Seed of the validation split: fixed, so every seed and every optimizer is validated on the
 /// same held-out images.
@@ -84,7 +92,11 @@ impl Datasets {
     #[track_caller]
     pub fn new(train: Split, test: Split, val_split: usize, classes: usize) -> Datasets {
         assert!(
-            train.labels.iter().chain(&test.labels).all(|&l| usize::from(l) < classes),
+            train
+                .labels
+                .iter()
+                .chain(&test.labels)
+                .all(|&l| usize::from(l) < classes),
             "Datasets::new: a label is not below the {classes} classes"
         );
         let (train, val) = if val_split > 0 {
@@ -93,22 +105,38 @@ impl Datasets {
         } else {
             (train, None)
         };
-        Datasets { train, val, test, classes }
+        Datasets {
+            train,
+            val,
+            test,
+            classes,
+        }
     }
 
-    /// Loads a dataset in the MNIST format from `dir` (see [`data::load`]).
+    /// Loads a dataset in the MNIST format from `dir` (see [`data::load`]) and holds out
+    /// `val_split` training images for validation.
     ///
     /// # Errors
-    /// [`data::DataError`] naming the file and what is wrong with it; also when `val_split` is
-    /// not smaller than the training set (reported as a count mismatch would be unclear, so as
-    /// an I/O-free `NotFound`-style message is not possible here, this is checked first and
-    /// returned as [`DataLoadError::ValSplit`]).
-    pub fn load(dataset: data::Dataset, dir: &Path, val_split: usize) -> Result<Datasets, DataLoadError> {
+    /// [`DataLoadError::Data`] naming the file and what is wrong with it;
+    /// [`DataLoadError::ValSplit`] if `val_split` is not below the number of training images.
+    pub fn load(
+        dataset: data::Dataset,
+        dir: &Path,
+        val_split: usize,
+    ) -> Result<Datasets, DataLoadError> {
         let mnist = data::load(dataset, dir).map_err(DataLoadError::Data)?;
         if val_split >= mnist.train.len() {
-            return Err(DataLoadError::ValSplit { val_split, train: mnist.train.len() });
+            return Err(DataLoadError::ValSplit {
+                val_split,
+                train: mnist.train.len(),
+            });
         }
-        Ok(Datasets::new(mnist.train, mnist.test, val_split, usize::from(data::CLASSES)))
+        Ok(Datasets::new(
+            mnist.train,
+            mnist.test,
+            val_split,
+            usize::from(data::CLASSES),
+        ))
     }
 
     /// Width of one input row (784 for MNIST).
@@ -136,7 +164,10 @@ impl fmt::Display for DataLoadError {
         match self {
             DataLoadError::Data(e) => write!(f, "{e}"),
             DataLoadError::ValSplit { val_split, train } => {
-                write!(f, "--val-split: {val_split} must be below the {train} training images")
+                write!(
+                    f,
+                    "--val-split: {val_split} must be below the {train} training images"
+                )
             }
         }
     }
@@ -157,10 +188,25 @@ pub struct RunConfig {
     pub batch_size: usize,
     /// Seed of the initial weights, the batch order and the dropout masks.
     pub seed: u64,
+    /// Learning-rate decay applied at every step over the whole run (none: λ stays the
+    /// optimizer's, or the per-epoch `--schedule`'s).
+    #[serde(default)]
+    pub lr_decay: LrDecay,
+    /// Skip each epoch's last, smaller batch (PyTorch's `DataLoader(drop_last=True)`), so every
+    /// step averages the same number of samples. Off by default, as in PyTorch.
+    #[serde(default)]
+    pub drop_last: bool,
+    /// The dataset's name (`mnist`, `fashion-mnist`), when it is a named one; a resumed run
+    /// trains on the same.
+    #[serde(default)]
+    pub dataset: Option<String>,
+    /// Training images held out for validation; a resumed run holds out the same.
+    #[serde(default)]
+    pub val_split: usize,
 }
 
 impl Default for RunConfig {
-    /// The course's reference: 784-512-512-10 ReLU, Adam λ = 1e-3, batch 64, 3 epochs, seed 0.
+    /// 784-512-512-10 ReLU, Adam λ = 1e-3 constant, batch 64, 3 epochs, seed 0.
     fn default() -> Self {
         RunConfig {
             model: ModelArgs::default(),
@@ -168,6 +214,48 @@ impl Default for RunConfig {
             epochs: 3,
             batch_size: 64,
             seed: 0,
+            lr_decay: LrDecay::None,
+            drop_last: false,
+            dataset: None,
+            val_split: 0,
+        }
+    }
+}
+
+/// A learning rate that decays at every step from λ0 to 0 over the whole run — per step, not
+/// per epoch like `--schedule`, so it also helps a one-epoch run. A function of the step alone,
+/// so a resumed run needs no state for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LrDecay {
+    /// λ0 throughout (or the per-epoch schedule's λ).
+    #[default]
+    None,
+    /// Half a cosine: `λ_s = λ0 · (1 + cos(π s / S)) / 2` before step `s` of `S` (0-based).
+    Cosine,
+    /// A straight line: `λ_s = λ0 · (1 − s / S)`.
+    Linear,
+}
+
+impl LrDecay {
+    /// The rate before step `step` (0-based) of `total`, from `base`.
+    ///
+    /// ```
+    /// use examples::training::LrDecay;
+    /// assert_eq!(LrDecay::Cosine.at(0.1, 0, 4), 0.1);
+    /// assert!((LrDecay::Cosine.at(0.1, 2, 4) - 0.05).abs() < 1e-9); // cos(π/2) = 0
+    /// assert!((LrDecay::Linear.at(0.1, 3, 4) - 0.025).abs() < 1e-9);
+    /// ```
+    pub fn at(self, base: f64, step: u64, total: u64) -> f64 {
+        let done = if total == 0 {
+            0.0
+        } else {
+            (step as f64 / total as f64).min(1.0)
+        };
+        match self {
+            LrDecay::None => base,
+            LrDecay::Cosine => base * 0.5 * (1.0 + (std::f64::consts::PI * done).cos()),
+            LrDecay::Linear => base * (1.0 - done),
         }
     }
 }
@@ -226,7 +314,10 @@ impl Model {
     /// If fewer than two sizes are given, a size is 0, or the dropout is not in `[0, 1)`.
     #[track_caller]
     pub fn new(args: &ModelArgs, sizes: &[usize], seed: u64) -> Model {
-        assert!(sizes.len() >= 2, "Model::new: need an input and an output size, got {sizes:?}");
+        assert!(
+            sizes.len() >= 2,
+            "Model::new: need an input and an output size, got {sizes:?}"
+        );
         let mut rng = init_rng(seed);
         let dropout_key = Rc::new(Cell::new(0));
         let mut net = Sequential::new();
@@ -237,14 +328,23 @@ impl Model {
                 net = net.add_boxed(args.activation.module());
                 if args.dropout > 0.0 {
                     let inner = Dropout::new(args.dropout, 0); // reseeded at every step
-                    net = net.add(StepDropout { inner, layer: i as u64, key: dropout_key.clone() });
+                    net = net.add(StepDropout {
+                        inner,
+                        layer: i as u64,
+                        key: dropout_key.clone(),
+                    });
                 }
             }
         }
         if args.init != nn::Init::Pytorch {
             args.init.apply(&net, args.activation.gain(), &mut rng);
         }
-        Model { net, sizes: sizes.to_vec(), dropout_key, training: true }
+        Model {
+            net,
+            sizes: sizes.to_vec(),
+            dropout_key,
+            training: true,
+        }
     }
 
     /// The layer sizes, input first.
@@ -304,7 +404,10 @@ pub struct Evaluation {
 /// afterwards), in batches of `batch_size`. An empty split gives NaN for both.
 pub fn evaluate(model: &mut Model, split: &Split, batch_size: usize) -> Evaluation {
     if split.is_empty() {
-        return Evaluation { loss: f64::NAN, accuracy: f64::NAN };
+        return Evaluation {
+            loss: f64::NAN,
+            accuracy: f64::NAN,
+        };
     }
     let was_training = model.is_training();
     model.set_training(false);
@@ -320,7 +423,10 @@ pub fn evaluate(model: &mut Model, split: &Split, batch_size: usize) -> Evaluati
     });
     model.set_training(was_training);
     let n = split.len() as f64;
-    Evaluation { loss: loss_sum / n, accuracy: correct as f64 / n }
+    Evaluation {
+        loss: loss_sum / n,
+        accuracy: correct as f64 / n,
+    }
 }
 
 /// How many rows of `logits: [B, C]` have their largest value at the label (first on ties).
@@ -357,7 +463,7 @@ pub struct EpochMetrics {
     pub val_accuracy: Option<f64>,
     /// Wall time of the epoch's training steps (not evaluation, not observers), in seconds.
     pub seconds: f64,
-    /// The learning rate used during the epoch.
+    /// The learning rate of the epoch's first step.
     pub lr: f32,
 }
 
@@ -438,7 +544,9 @@ pub enum TrainError {
     },
     /// The optimizer refused to step.
     Optim(optim::OptimError),
-    /// A checkpoint could not be written, read or applied.
+    /// A checkpoint file could not be written or read (the message names the file).
+    CheckpointFile(nn::CheckpointError),
+    /// A checkpoint was read but does not describe a run that can be resumed.
     Checkpoint {
         /// The file.
         path: PathBuf,
@@ -459,6 +567,7 @@ impl fmt::Display for TrainError {
                  epoch) with learning rate {lr}; try a lower learning rate (--lr)"
             ),
             TrainError::Optim(e) => write!(f, "{e}"),
+            TrainError::CheckpointFile(e) => write!(f, "{e}"),
             TrainError::Checkpoint { path, reason } => write!(f, "checkpoint {}: {reason}", path.display()),
             TrainError::Report(e) => write!(f, "{e}"),
         }
@@ -501,11 +610,21 @@ impl Trainer {
 
     fn with_sizes(config: RunConfig, sizes: &[usize]) -> Result<Trainer, TrainError> {
         if config.batch_size == 0 {
-            return Err(TrainError::Config("--batch-size: must be at least 1".into()));
+            return Err(TrainError::Config(
+                "--batch-size: must be at least 1".into(),
+            ));
+        }
+        if config.lr_decay != LrDecay::None && config.optim.schedule.is_some() {
+            return Err(TrainError::Config(
+                "--lr-decay and --schedule both set the learning rate: choose one".into(),
+            ));
         }
         let model = Model::new(&config.model, sizes, config.seed);
         let params = model.parameters();
-        let optimizer = config.optim.build(params.clone()).map_err(TrainError::Config)?;
+        let optimizer = config
+            .optim
+            .build(params.clone())
+            .map_err(TrainError::Config)?;
         let scheduler = match &config.optim.schedule {
             Some(spec) => Some(
                 spec.build(f64::from(optimizer.lr()))
@@ -513,7 +632,16 @@ impl Trainer {
             ),
             None => None,
         };
-        Ok(Trainer { config, model, params, optimizer, scheduler, epoch: 0, step: 0, history: Vec::new() })
+        Ok(Trainer {
+            config,
+            model,
+            params,
+            optimizer,
+            scheduler,
+            epoch: 0,
+            step: 0,
+            history: Vec::new(),
+        })
     }
 
     /// Epochs completed.
@@ -546,12 +674,29 @@ impl Trainer {
     /// # Errors
     /// [`TrainError::NonFinite`] as soon as a batch's loss is NaN or infinite; the weights are
     /// then those before that step (no gradient was computed, so nothing moved).
-    pub fn train_epoch(&mut self, data: &Datasets, observer: &mut dyn Observer) -> Result<EpochMetrics, TrainError> {
+    pub fn train_epoch(
+        &mut self,
+        data: &Datasets,
+        observer: &mut dyn Observer,
+    ) -> Result<EpochMetrics, TrainError> {
         let seed = self.config.seed;
         let epoch = self.epoch + 1;
-        let batches = data.train.batches(self.config.batch_size, Order::Shuffled { seed, epoch: self.epoch as u64 }, false);
+        let order = Order::Shuffled {
+            seed,
+            epoch: self.epoch as u64,
+        };
+        let batches = data
+            .train
+            .batches(self.config.batch_size, order, self.config.drop_last);
         let count = batches.len();
         observer.epoch_start(epoch, count);
+        let total_steps = (self.config.epochs * count) as u64;
+        let base_lr = f64::from(self.config.optim.lr());
+        let decay = self.config.lr_decay;
+        if decay != LrDecay::None {
+            self.optimizer
+                .set_lr(decay.at(base_lr, self.step, total_steps) as f32);
+        }
         let lr = self.optimizer.lr();
         self.model.set_training(true);
         let (start, mut hooks) = (Instant::now(), Duration::ZERO);
@@ -560,7 +705,12 @@ impl Trainer {
             let n = batch.labels.len();
             let x = Tensor::from_array(batch.images.into_dyn()); // moves the batch, no copy
             let labels = batch.labels;
-            self.model.set_dropout_step(seed, self.epoch as u64, self.step);
+            self.model
+                .set_dropout_step(seed, self.epoch as u64, self.step);
+            if decay != LrDecay::None {
+                self.optimizer
+                    .set_lr(decay.at(base_lr, self.step, total_steps) as f32);
+            }
             let (model, params) = (&self.model, &self.params);
             let loss = self
                 .optimizer
@@ -577,7 +727,13 @@ impl Trainer {
                 .map_err(TrainError::Optim)?;
             self.step += 1;
             if !loss.is_finite() {
-                return Err(TrainError::NonFinite { epoch, step: self.step, batch: b + 1, loss, lr });
+                return Err(TrainError::NonFinite {
+                    epoch,
+                    step: self.step,
+                    batch: b + 1,
+                    loss,
+                    lr,
+                });
             }
             loss_sum += f64::from(loss) * n as f64;
             seen += n;
@@ -594,9 +750,16 @@ impl Trainer {
             hooks += hook_start.elapsed();
         }
         let seconds = start.elapsed().saturating_sub(hooks).as_secs_f64();
-        let train_loss = if seen > 0 { loss_sum / seen as f64 } else { f64::NAN };
+        let train_loss = if seen > 0 {
+            loss_sum / seen as f64
+        } else {
+            f64::NAN
+        };
         let test = evaluate(&mut self.model, &data.test, EVAL_BATCH);
-        let val = data.val.as_ref().map(|v| evaluate(&mut self.model, v, EVAL_BATCH));
+        let val = data
+            .val
+            .as_ref()
+            .map(|v| evaluate(&mut self.model, v, EVAL_BATCH));
         self.epoch = epoch;
         if let Some(scheduler) = &mut self.scheduler {
             // ReduceLROnPlateau watches the validation loss, else the training loss: never the test set.
@@ -623,9 +786,14 @@ impl Trainer {
     /// `metrics.csv`, `metrics.json` and [`CHECKPOINT_FILE`] there after every epoch.
     ///
     /// # Errors
-    /// As [`Trainer::train_epoch`]; [`TrainError::Report`] / [`TrainError::Checkpoint`] if a
+    /// As [`Trainer::train_epoch`]; [`TrainError::Report`] / [`TrainError::CheckpointFile`] if a
     /// file cannot be written.
-    pub fn fit(&mut self, data: &Datasets, observer: &mut dyn Observer, out_dir: Option<&Path>) -> Result<(), TrainError> {
+    pub fn fit(
+        &mut self,
+        data: &Datasets,
+        observer: &mut dyn Observer,
+        out_dir: Option<&Path>,
+    ) -> Result<(), TrainError> {
         while self.epoch < self.config.epochs {
             self.train_epoch(data, observer)?;
             if let Some(dir) = out_dir {
@@ -638,7 +806,7 @@ impl Trainer {
     /// Writes `metrics.csv`, `metrics.json` and the checkpoint into `dir`.
     ///
     /// # Errors
-    /// [`TrainError::Report`] or [`TrainError::Checkpoint`] naming the file.
+    /// [`TrainError::Report`] or [`TrainError::CheckpointFile`] naming the file.
     pub fn write_outputs(&self, dir: &Path) -> Result<(), TrainError> {
         metrics_csv(&self.history).write(&dir.join("metrics.csv"))?;
         #[derive(Serialize)]
@@ -647,7 +815,11 @@ impl Trainer {
             sizes: &'a [usize],
             epochs: &'a [EpochMetrics],
         }
-        let json = Json { config: &self.config, sizes: self.model.sizes(), epochs: &self.history };
+        let json = Json {
+            config: &self.config,
+            sizes: self.model.sizes(),
+            epochs: &self.history,
+        };
         write_json(&dir.join("metrics.json"), &json)?;
         self.save_checkpoint(&dir.join(CHECKPOINT_FILE))
     }
@@ -657,13 +829,25 @@ impl Trainer {
     /// scheduler counters, seed, configuration, layer sizes and the metrics so far. Atomic.
     ///
     /// # Errors
-    /// [`TrainError::Checkpoint`] naming the file.
+    /// [`TrainError::CheckpointFile`] naming the file; [`TrainError::Checkpoint`] if the
+    /// metadata cannot be serialized.
     pub fn save_checkpoint(&self, path: &Path) -> Result<(), TrainError> {
-        let fail = |reason: String| TrainError::Checkpoint { path: path.to_path_buf(), reason };
-        let mut tensors: Vec<(String, ArrayD<f32>)> =
-            self.params.iter().map(|p| (p.name.clone(), p.tensor.value().clone())).collect();
+        let fail = |reason: String| TrainError::Checkpoint {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let mut tensors: Vec<(String, ArrayD<f32>)> = self
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.tensor.value().clone()))
+            .collect();
         let state = self.optimizer.state_dict();
-        tensors.extend(state.buffers.into_iter().map(|(name, buf)| (format!("optim.{name}"), buf)));
+        tensors.extend(
+            state
+                .buffers
+                .into_iter()
+                .map(|(name, buf)| (format!("optim.{name}"), buf)),
+        );
         let json = |v: &dyn erased::Json| v.to_json().map_err(|e| fail(e.to_string()));
         let mut meta = BTreeMap::from([
             ("format".to_string(), CHECKPOINT_FORMAT.to_string()),
@@ -687,7 +871,7 @@ impl Trainer {
                 meta.insert(format!("scheduler.{key}"), format!("{value:?}"));
             }
         }
-        nn::save_tensors(path, &tensors, meta).map_err(|e| fail(e.to_string()))
+        nn::save_tensors(path, &tensors, meta).map_err(TrainError::CheckpointFile)
     }
 
     /// Rebuilds a run from a checkpoint written by [`Trainer::save_checkpoint`]: the same
@@ -695,16 +879,30 @@ impl Trainer {
     /// counters and metrics. Raise `config.epochs` to train further.
     ///
     /// # Errors
-    /// [`TrainError::Checkpoint`] naming the file and what is missing or does not fit.
+    /// [`TrainError::CheckpointFile`] if the file cannot be read; [`TrainError::Checkpoint`]
+    /// naming the file and what is missing or does not fit.
     pub fn resume(path: &Path) -> Result<Trainer, TrainError> {
-        let fail = |reason: String| TrainError::Checkpoint { path: path.to_path_buf(), reason };
-        let (tensors, meta) = nn::load_tensors(path).map_err(|e| fail(e.to_string()))?;
-        let get = |key: &str| meta.get(key).ok_or_else(|| fail(format!("metadata has no `{key}`: not a checkpoint of train/compare")));
+        let fail = |reason: String| TrainError::Checkpoint {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let (tensors, meta) = nn::load_tensors(path).map_err(TrainError::CheckpointFile)?;
+        let get = |key: &str| {
+            meta.get(key).ok_or_else(|| {
+                fail(format!(
+                    "metadata has no `{key}`: not a checkpoint of train/compare"
+                ))
+            })
+        };
         if get("format")? != CHECKPOINT_FORMAT {
-            return Err(fail(format!("format `{}` is not `{CHECKPOINT_FORMAT}`", get("format")?)));
+            return Err(fail(format!(
+                "format `{}` is not `{CHECKPOINT_FORMAT}`",
+                get("format")?
+            )));
         }
         fn parse<T: std::str::FromStr>(text: &str, key: &str) -> Result<T, String> {
-            text.parse().map_err(|_| format!("metadata `{key}` = `{text}` does not parse"))
+            text.parse()
+                .map_err(|_| format!("metadata `{key}` = `{text}` does not parse"))
         }
         let num = |key: &str| -> Result<f64, TrainError> { parse(get(key)?, key).map_err(fail) };
         fn from_json<T: serde::de::DeserializeOwned>(text: &str, key: &str) -> Result<T, String> {
@@ -727,7 +925,9 @@ impl Trainer {
             }
         }
         for p in trainer.params.iter() {
-            let w = weights.remove(&p.name).ok_or_else(|| fail(format!("no weights for parameter `{}`", p.name)))?;
+            let w = weights
+                .remove(&p.name)
+                .ok_or_else(|| fail(format!("no weights for parameter `{}`", p.name)))?;
             if w.shape() != p.tensor.shape().as_slice() {
                 return Err(fail(format!(
                     "parameter `{}` has shape {:?} in the file but {:?} in the model",
@@ -745,7 +945,9 @@ impl Trainer {
         let scalars = |prefix: &str| -> Result<BTreeMap<String, f64>, TrainError> {
             let mut out = BTreeMap::new();
             for (key, value) in meta.range(prefix.to_string()..) {
-                let Some(name) = key.strip_prefix(prefix) else { break };
+                let Some(name) = key.strip_prefix(prefix) else {
+                    break;
+                };
                 out.insert(name.to_string(), parse(value, key).map_err(fail)?);
             }
             Ok(out)
@@ -757,7 +959,10 @@ impl Trainer {
             buffers,
             scalars: scalars("optim.scalar.")?,
         };
-        trainer.optimizer.load_state_dict(&state).map_err(|e| fail(e.to_string()))?;
+        trainer
+            .optimizer
+            .load_state_dict(&state)
+            .map_err(|e| fail(e.to_string()))?;
         if let Some(s) = &mut trainer.scheduler {
             s.load_state(&scalars("scheduler.")?).map_err(fail)?;
         }
@@ -788,7 +993,11 @@ mod tests {
     #[test]
     fn count_correct_takes_the_first_maximum() {
         // rows: argmax 1, argmax 0 (tie → first), argmax 2
-        let logits = ArrayD::from_shape_vec(vec![3, 3], vec![0.0, 2.0, 1.0, 5.0, 5.0, 0.0, -1.0, -3.0, 0.5]).unwrap();
+        let logits = ArrayD::from_shape_vec(
+            vec![3, 3],
+            vec![0.0, 2.0, 1.0, 5.0, 5.0, 0.0, -1.0, -3.0, 0.5],
+        )
+        .unwrap();
         assert_eq!(count_correct(&logits, &[1, 0, 2]), 3);
         assert_eq!(count_correct(&logits, &[1, 1, 0]), 1);
     }

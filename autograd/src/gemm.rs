@@ -37,21 +37,56 @@ pub fn gemm(
         b.dim(),
         c.dim()
     );
-    backend(alpha, a, b, beta, c, m, k, n);
+    backend(alpha, a, b, beta, c);
 }
 
+/// Splits a large product in two halves computed side by side, one per core: along the rows
+/// of `C` when it is taller than wide, else along its columns. Each half is an ordinary
+/// single-threaded product of sub-views, so every element is summed exactly as without the split.
 #[cfg(feature = "gemm")]
-#[allow(clippy::too_many_arguments)]
 fn backend(
     alpha: f32,
     a: &ArrayView2<f32>,
     b: &ArrayView2<f32>,
     beta: f32,
     c: &mut ArrayViewMut2<f32>,
-    m: usize,
-    k: usize,
-    n: usize,
 ) {
+    use ndarray::{s, Axis};
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    if rayon::current_num_threads() < 2 || m * n * k < PARALLEL_MIN_WORK {
+        return serial(alpha, a, b, beta, c);
+    }
+    // Halves on a multiple of 16 (one AVX-512 register of f32) keep the kernels' edges aligned.
+    let half = |len: usize| (len / 2).next_multiple_of(16).min(len);
+    if m >= n {
+        let (a_top, a_bottom) = a.view().split_at(Axis(0), half(m));
+        let (mut c_top, mut c_bottom) = c.view_mut().split_at(Axis(0), half(m));
+        rayon::join(
+            || serial(alpha, &a_top, b, beta, &mut c_top),
+            || serial(alpha, &a_bottom, b, beta, &mut c_bottom),
+        );
+    } else {
+        let (b_left, b_right) = (b.slice(s![.., ..half(n)]), b.slice(s![.., half(n)..]));
+        let (mut c_left, mut c_right) = c.view_mut().split_at(Axis(1), half(n));
+        rayon::join(
+            || serial(alpha, a, &b_left, beta, &mut c_left),
+            || serial(alpha, a, &b_right, beta, &mut c_right),
+        );
+    }
+}
+
+/// One product on the calling thread, through the `gemm` crate.
+#[cfg(feature = "gemm")]
+fn serial(
+    alpha: f32,
+    a: &ArrayView2<f32>,
+    b: &ArrayView2<f32>,
+    beta: f32,
+    c: &mut ArrayViewMut2<f32>,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
     if m == 0 || n == 0 {
         return;
     }
@@ -59,17 +94,11 @@ fn backend(
         c.map_inplace(|x| *x *= beta);
         return;
     }
-    let threads = rayon::current_num_threads();
-    let parallelism = if threads > 1 && m * n * k >= PARALLEL_MIN_WORK {
-        gemm::Parallelism::Rayon(threads)
-    } else {
-        gemm::Parallelism::None
-    };
     let (a_rs, a_cs) = (a.strides()[0], a.strides()[1]);
     let (b_rs, b_cs) = (b.strides()[0], b.strides()[1]);
     let (c_rs, c_cs) = (c.strides()[0], c.strides()[1]);
-    // SAFETY: the pointers and strides describe the three live ndarray views, whose shapes were
-    // checked above; `c` is borrowed mutably, so it aliases neither `a` nor `b`.
+    // SAFETY: the pointers and strides describe the three live ndarray views, whose shapes
+    // were checked by `gemm`; `c` is borrowed mutably, so it aliases neither `a` nor `b`.
     unsafe {
         gemm::gemm(
             m,
@@ -90,7 +119,7 @@ fn backend(
             false,
             false,
             false,
-            parallelism,
+            gemm::Parallelism::None,
         );
     }
 }
