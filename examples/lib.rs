@@ -10,3 +10,8 @@ pub mod surfaces;
 pub mod tour;
 pub mod training;
 pub mod trajectory;
+
+/// The Rust code in README.md, compiled and run by `cargo test` so that the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -7,7 +7,7 @@
 //! ```
 //!
 //! `--json` prints `{"function", "optimizer", "points", "losses"}` with `steps + 1` points and one
-//! loss per point. Exit codes: 0 done; 2 bad command line or hyperparameter (one line naming
+//! loss per point; `"function"` and `"optimizer"` echo the names as given (`nag` stays `nag`). Exit codes: 0 done; 2 bad command line or hyperparameter (one line naming
 //! it); 1 a run diverged (NaN or infinite point: the message names the step, and in `--json`
 //! mode nothing is printed on stdout) or a file could not be written.
 
@@ -15,17 +15,23 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 use examples::claims;
 use examples::plot::{self, Track};
 use examples::trajectory::{run, Cli, OptimizerKind, TrajectoryError};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // The JSON echoes the optimizer's name as typed: tools that passed `nag` look for `nag`.
+    let typed = matches
+        .get_raw("optimizer")
+        .and_then(|mut values| values.next())
+        .map(|name| name.to_string_lossy().into_owned());
     let result = if cli.all {
         run_all(&cli)
     } else {
-        run_one(&cli)
+        run_one(&cli, typed)
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,12 +42,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_one(cli: &Cli) -> Result<(), String> {
+fn run_one(cli: &Cli, typed_optimizer: Option<String>) -> Result<(), String> {
     let (Some(surface), Some(optimizer)) = (cli.function, cli.optimizer) else {
         unreachable!("clap requires --function and --optimizer without --all");
     };
     let start = cli.start.unwrap_or(surface.default_start());
-    let path = match run(surface, optimizer, start, cli.steps, &cli.hyper()) {
+    let mut path = match run(surface, optimizer, start, cli.steps, &cli.hyper()) {
         Ok(path) => path,
         // A hyperparameter out of range is a bad command-line value: exit 2 like clap's errors.
         Err(TrajectoryError::Optim(e)) => {
@@ -50,6 +56,7 @@ fn run_one(cli: &Cli) -> Result<(), String> {
         Err(e) => return Err(e.to_string()),
     };
     if cli.json {
+        path.optimizer = typed_optimizer.unwrap_or(path.optimizer);
         let json = serde_json::to_string(&path).map_err(|e| format!("cannot write JSON: {e}"))?;
         println!("{json}");
         return Ok(());
