@@ -1,7 +1,7 @@
 //! The one place where matrix products are computed: `C ← α·A·B + β·C`.
 //!
 //! Every op that multiplies matrices (`matmul`, `linear`, and their backward passes) calls
-//! [`gemm`], so the backend is chosen here and nowhere else:
+//! [`gemm()`], so the backend is chosen here and nowhere else:
 //! - with the `gemm` feature (default), the `gemm` crate, split over the rayon thread pool
 //!   when the product is large enough to pay for it (threads: `RAYON_NUM_THREADS`, default all
 //!   cores);

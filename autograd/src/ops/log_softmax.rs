@@ -9,6 +9,7 @@
 
 use ndarray::{ArrayD, Axis, Zip};
 
+use super::softmax::lanes_minus_max;
 use crate::op::Op;
 use crate::tensor::Tensor;
 
@@ -25,21 +26,11 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn log_softmax(&self, axis: usize) -> Tensor {
-        let value = {
-            let x = self.value();
-            assert!(
-                axis < x.ndim(),
-                "log_softmax: axis {axis} out of range for shape {:?}",
-                x.shape()
-            );
-            let mut y = x.as_standard_layout().into_owned();
-            Zip::from(y.lanes_mut(Axis(axis))).for_each(|mut lane| {
-                let max = lane.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-                let log_sum = lane.fold(0.0, |s, &v| s + (v - max).exp()).ln();
-                lane.mapv_inplace(|v| v - max - log_sum);
-            });
-            y
-        };
+        let value = lanes_minus_max("log_softmax", &self.value(), axis, |mut lane| {
+            // The lane already holds xᵢ − m.
+            let log_sum = lane.fold(0.0, |s, &v| s + v.exp()).ln();
+            lane.mapv_inplace(|v| v - log_sum);
+        });
         Tensor::from_op(value, &[self], LogSoftmax { axis })
     }
 }

@@ -7,7 +7,7 @@
 //! Primitive. Each lane is processed in one place, so on a row-major `[B, C]` tensor with
 //! `axis = 1` every lane is a contiguous row.
 
-use ndarray::{ArrayD, Axis, Zip};
+use ndarray::{ArrayD, ArrayViewMut1, Axis, Zip};
 
 use crate::op::Op;
 use crate::tensor::Tensor;
@@ -25,24 +25,42 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn softmax(&self, axis: usize) -> Tensor {
-        let value = {
-            let x = self.value();
-            assert!(
-                axis < x.ndim(),
-                "softmax: axis {axis} out of range for shape {:?}",
-                x.shape()
-            );
-            let mut y = x.as_standard_layout().into_owned();
-            Zip::from(y.lanes_mut(Axis(axis))).for_each(|mut lane| {
-                let max = lane.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-                lane.mapv_inplace(|v| (v - max).exp());
-                let sum = lane.sum();
-                lane.mapv_inplace(|e| e / sum);
-            });
-            y
-        };
+        let value = lanes_minus_max("softmax", &self.value(), axis, |mut lane| {
+            lane.mapv_inplace(f32::exp);
+            let sum = lane.sum();
+            lane.mapv_inplace(|e| e / sum);
+        });
         Tensor::from_op(value, &[self], Softmax { axis })
     }
+}
+
+/// A copy of `x` in which every lane along `axis` has its maximum subtracted, then goes through
+/// `finish` — the overflow-safe start shared by softmax and `log_softmax.rs`: after the shift every
+/// value is ≤ 0, so its `exp` lies in (0, 1].
+///
+/// Shape: the output has `x`'s shape, in standard layout.
+///
+/// # Panics
+/// If `axis` is out of range for `x`'s shape; the message names `op`.
+#[track_caller]
+pub(crate) fn lanes_minus_max(
+    op: &str,
+    x: &ArrayD<f32>,
+    axis: usize,
+    mut finish: impl FnMut(ArrayViewMut1<'_, f32>),
+) -> ArrayD<f32> {
+    assert!(
+        axis < x.ndim(),
+        "{op}: axis {axis} out of range for shape {:?}",
+        x.shape()
+    );
+    let mut y = x.as_standard_layout().into_owned();
+    Zip::from(y.lanes_mut(Axis(axis))).for_each(|mut lane| {
+        let max = lane.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+        lane.mapv_inplace(|v| v - max);
+        finish(lane);
+    });
+    y
 }
 
 struct Softmax {

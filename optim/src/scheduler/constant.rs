@@ -1,8 +1,6 @@
 //! Constant: λ_e = λ0 for every epoch (what training does without a scheduler).
 
-use std::collections::BTreeMap;
-
-use super::{check_rate, epoch_state, load_epoch, ClosedForm, Scheduler};
+use super::{check_rate, ClosedForm};
 
 /// Keeps λ at `base_lr`; still counts epochs so that its state saves like the others'.
 #[derive(Debug, Clone)]
@@ -26,29 +24,17 @@ impl ClosedForm for Constant {
     fn lr_at(&self, _epoch: usize) -> f64 {
         self.base_lr
     }
-}
 
-impl Scheduler for Constant {
-    fn step(&mut self, _metric: Option<f32>) -> f32 {
-        self.epoch += 1;
-        self.last_lr()
+    fn name(&self) -> &'static str {
+        "Constant"
     }
 
-    fn last_lr(&self) -> f32 {
-        self.lr_at(self.epoch) as f32
-    }
-
-    fn epoch(&self) -> usize {
+    fn epoch_counter(&self) -> usize {
         self.epoch
     }
 
-    fn state(&self) -> BTreeMap<String, f64> {
-        epoch_state(self.epoch)
-    }
-
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
-        self.epoch = load_epoch(state, "Constant")?;
-        Ok(())
+    fn epoch_counter_mut(&mut self) -> &mut usize {
+        &mut self.epoch
     }
 }
 
@@ -56,6 +42,7 @@ impl Scheduler for Constant {
 mod tests {
     use super::*;
     use crate::scheduler::test_util::sequence;
+    use crate::scheduler::Scheduler;
 
     #[test]
     fn stays_at_base_lr() {

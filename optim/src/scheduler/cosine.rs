@@ -5,10 +5,9 @@
 //! back to λ0 at `2·T_max` (PyTorch's recursive form does the same); stop training at `T_max` or
 //! use SGDR-style restarts if that is not wanted.
 
-use std::collections::BTreeMap;
 use std::f64::consts::PI;
 
-use super::{check_rate, epoch_state, load_epoch, ClosedForm, Scheduler};
+use super::{check_rate, ClosedForm};
 
 /// Anneals λ from `base_lr` to `eta_min` along a cosine over `t_max` epochs.
 #[derive(Debug, Clone)]
@@ -51,29 +50,17 @@ impl ClosedForm for CosineAnnealingLr {
         self.eta_min
             + (self.base_lr - self.eta_min) * (1.0 + (PI * t_cur / self.t_max as f64).cos()) / 2.0
     }
-}
 
-impl Scheduler for CosineAnnealingLr {
-    fn step(&mut self, _metric: Option<f32>) -> f32 {
-        self.epoch += 1;
-        self.last_lr()
+    fn name(&self) -> &'static str {
+        "CosineAnnealingLR"
     }
 
-    fn last_lr(&self) -> f32 {
-        self.lr_at(self.epoch) as f32
-    }
-
-    fn epoch(&self) -> usize {
+    fn epoch_counter(&self) -> usize {
         self.epoch
     }
 
-    fn state(&self) -> BTreeMap<String, f64> {
-        epoch_state(self.epoch)
-    }
-
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
-        self.epoch = load_epoch(state, "CosineAnnealingLR")?;
-        Ok(())
+    fn epoch_counter_mut(&mut self) -> &mut usize {
+        &mut self.epoch
     }
 }
 

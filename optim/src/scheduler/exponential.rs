@@ -2,9 +2,7 @@
 //!
 //! `λ_e = λ0 · γ^e` — PyTorch's `ExponentialLR(optimizer, gamma)`.
 
-use std::collections::BTreeMap;
-
-use super::{check_rate, epoch_state, load_epoch, ClosedForm, Scheduler};
+use super::{check_rate, ClosedForm};
 
 /// Multiplies λ by `gamma` every epoch.
 #[derive(Debug, Clone)]
@@ -34,29 +32,17 @@ impl ClosedForm for ExponentialLr {
     fn lr_at(&self, epoch: usize) -> f64 {
         self.base_lr * self.gamma.powi(epoch as i32)
     }
-}
 
-impl Scheduler for ExponentialLr {
-    fn step(&mut self, _metric: Option<f32>) -> f32 {
-        self.epoch += 1;
-        self.last_lr()
+    fn name(&self) -> &'static str {
+        "ExponentialLR"
     }
 
-    fn last_lr(&self) -> f32 {
-        self.lr_at(self.epoch) as f32
-    }
-
-    fn epoch(&self) -> usize {
+    fn epoch_counter(&self) -> usize {
         self.epoch
     }
 
-    fn state(&self) -> BTreeMap<String, f64> {
-        epoch_state(self.epoch)
-    }
-
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
-        self.epoch = load_epoch(state, "ExponentialLR")?;
-        Ok(())
+    fn epoch_counter_mut(&mut self) -> &mut usize {
+        &mut self.epoch
     }
 }
 

@@ -77,21 +77,51 @@ pub trait Scheduler: std::fmt::Debug {
 
 /// A schedule whose rate is a function of the epoch alone, so it can be evaluated anywhere
 /// (and restarted, which [`SequentialLr`] does at each milestone).
-pub trait ClosedForm: Scheduler {
+///
+/// Implementing it is all a closed-form schedule does: the [`Scheduler`] impl below (shared by
+/// `step.rs`, `cosine.rs`, …) advances the epoch counter and looks the rate up with
+/// [`lr_at`](ClosedForm::lr_at).
+pub trait ClosedForm: std::fmt::Debug {
     /// λ at `epoch`, in `f64`.
     fn lr_at(&self, epoch: usize) -> f64;
+
+    /// PyTorch's name of the schedule (`"StepLR"`), for error messages.
+    fn name(&self) -> &'static str;
+
+    /// The current epoch, as counted by [`Scheduler::step`].
+    fn epoch_counter(&self) -> usize;
+
+    /// The epoch counter, for [`Scheduler::step`] and [`Scheduler::load_state`] to move.
+    fn epoch_counter_mut(&mut self) -> &mut usize;
 }
 
-/// The state of an epoch-only schedule: `{"epoch": n}`.
-pub(crate) fn epoch_state(epoch: usize) -> BTreeMap<String, f64> {
-    BTreeMap::from([("epoch".to_string(), epoch as f64)])
-}
+/// A closed-form schedule's position is its epoch alone: it saves as `{"epoch": n}`.
+impl<T: ClosedForm + ?Sized> Scheduler for T {
+    fn step(&mut self, _metric: Option<f32>) -> f32 {
+        *self.epoch_counter_mut() += 1;
+        self.last_lr()
+    }
 
-/// Reads `{"epoch": n}`, rejecting other keys (e.g. a plateau state) so that a checkpoint of
-/// one kind of scheduler cannot silently restore another.
-pub(crate) fn load_epoch(state: &BTreeMap<String, f64>, who: &str) -> Result<usize, String> {
-    check_keys(state, &["epoch"], who)?;
-    counter(state, "epoch", who)
+    fn last_lr(&self) -> f32 {
+        self.lr_at(self.epoch_counter()) as f32
+    }
+
+    fn epoch(&self) -> usize {
+        self.epoch_counter()
+    }
+
+    fn state(&self) -> BTreeMap<String, f64> {
+        BTreeMap::from([("epoch".to_string(), self.epoch_counter() as f64)])
+    }
+
+    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
+        // Other keys (e.g. a plateau state) are rejected so that a checkpoint of one kind of
+        // scheduler cannot silently restore another.
+        let who = self.name();
+        check_keys(state, &["epoch"], who)?;
+        *self.epoch_counter_mut() = counter(state, "epoch", who)?;
+        Ok(())
+    }
 }
 
 /// Checks that `state` has exactly the keys `keys`.

@@ -4,9 +4,7 @@
 //! gamma)`. As in PyTorch, milestones may come in any order, and a milestone listed twice applies
 //! γ twice.
 
-use std::collections::BTreeMap;
-
-use super::{check_rate, epoch_state, load_epoch, ClosedForm, Scheduler};
+use super::{check_rate, ClosedForm};
 
 /// Multiplies λ by `gamma` at each epoch listed in `milestones`.
 #[derive(Debug, Clone)]
@@ -48,29 +46,17 @@ impl ClosedForm for MultiStepLr {
         let passed = self.milestones.partition_point(|&m| m <= epoch);
         self.base_lr * self.gamma.powi(passed as i32)
     }
-}
 
-impl Scheduler for MultiStepLr {
-    fn step(&mut self, _metric: Option<f32>) -> f32 {
-        self.epoch += 1;
-        self.last_lr()
+    fn name(&self) -> &'static str {
+        "MultiStepLR"
     }
 
-    fn last_lr(&self) -> f32 {
-        self.lr_at(self.epoch) as f32
-    }
-
-    fn epoch(&self) -> usize {
+    fn epoch_counter(&self) -> usize {
         self.epoch
     }
 
-    fn state(&self) -> BTreeMap<String, f64> {
-        epoch_state(self.epoch)
-    }
-
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
-        self.epoch = load_epoch(state, "MultiStepLR")?;
-        Ok(())
+    fn epoch_counter_mut(&mut self) -> &mut usize {
+        &mut self.epoch
     }
 }
 

@@ -6,9 +6,7 @@
 //! epoch 0 when its turn comes, as PyTorch's `SequentialLR(optimizer, schedulers, milestones)`
 //! does (it calls `scheduler.step(0)` at a milestone).
 
-use std::collections::BTreeMap;
-
-use super::{epoch_state, load_epoch, ClosedForm, Scheduler};
+use super::ClosedForm;
 
 /// Closed-form schedules run one after another.
 #[derive(Debug)]
@@ -70,29 +68,17 @@ impl ClosedForm for SequentialLr {
         let start = if i == 0 { 0 } else { self.milestones[i - 1] };
         self.schedules[i].lr_at(epoch - start)
     }
-}
 
-impl Scheduler for SequentialLr {
-    fn step(&mut self, _metric: Option<f32>) -> f32 {
-        self.epoch += 1;
-        self.last_lr()
+    fn name(&self) -> &'static str {
+        "SequentialLR"
     }
 
-    fn last_lr(&self) -> f32 {
-        self.lr_at(self.epoch) as f32
-    }
-
-    fn epoch(&self) -> usize {
+    fn epoch_counter(&self) -> usize {
         self.epoch
     }
 
-    fn state(&self) -> BTreeMap<String, f64> {
-        epoch_state(self.epoch)
-    }
-
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
-        self.epoch = load_epoch(state, "SequentialLR")?;
-        Ok(())
+    fn epoch_counter_mut(&mut self) -> &mut usize {
+        &mut self.epoch
     }
 }
 

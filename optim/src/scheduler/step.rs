@@ -4,9 +4,7 @@
 //! multiplies the previous rate by γ at each boundary; the closed form here is the same number up
 //! to `f64` rounding).
 
-use std::collections::BTreeMap;
-
-use super::{check_rate, epoch_state, load_epoch, ClosedForm, Scheduler};
+use super::{check_rate, ClosedForm};
 
 /// Decays λ by `gamma` every `step_size` epochs.
 #[derive(Debug, Clone)]
@@ -47,36 +45,27 @@ impl ClosedForm for StepLr {
     fn lr_at(&self, epoch: usize) -> f64 {
         self.base_lr * self.gamma.powi((epoch / self.step_size) as i32)
     }
-}
 
-impl Scheduler for StepLr {
-    fn step(&mut self, _metric: Option<f32>) -> f32 {
-        self.epoch += 1;
-        self.last_lr()
+    fn name(&self) -> &'static str {
+        "StepLR"
     }
 
-    fn last_lr(&self) -> f32 {
-        self.lr_at(self.epoch) as f32
-    }
-
-    fn epoch(&self) -> usize {
+    fn epoch_counter(&self) -> usize {
         self.epoch
     }
 
-    fn state(&self) -> BTreeMap<String, f64> {
-        epoch_state(self.epoch)
-    }
-
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
-        self.epoch = load_epoch(state, "StepLR")?;
-        Ok(())
+    fn epoch_counter_mut(&mut self) -> &mut usize {
+        &mut self.epoch
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::scheduler::test_util::{assert_close, check_resume, sequence};
+    use crate::scheduler::Scheduler;
 
     #[test]
     fn decays_every_step_size_epochs() {

@@ -5,9 +5,7 @@
 //! `T` = `total_iters` — the closed form of PyTorch's `LinearLR(optimizer, start_factor,
 //! end_factor, total_iters)` (defaults there: `s = 1/3`, `f = 1`, `T = 5`).
 
-use std::collections::BTreeMap;
-
-use super::{check_rate, epoch_state, load_epoch, ClosedForm, Scheduler};
+use super::{check_rate, ClosedForm};
 
 /// λ0 times a factor ramping linearly from `start_factor` to `end_factor`.
 #[derive(Debug, Clone)]
@@ -78,29 +76,17 @@ impl ClosedForm for LinearLr {
         let done = epoch.min(self.total_iters) as f64;
         self.base_lr * (self.start_factor + (self.end_factor - self.start_factor) * done / t)
     }
-}
 
-impl Scheduler for LinearLr {
-    fn step(&mut self, _metric: Option<f32>) -> f32 {
-        self.epoch += 1;
-        self.last_lr()
+    fn name(&self) -> &'static str {
+        "LinearLR"
     }
 
-    fn last_lr(&self) -> f32 {
-        self.lr_at(self.epoch) as f32
-    }
-
-    fn epoch(&self) -> usize {
+    fn epoch_counter(&self) -> usize {
         self.epoch
     }
 
-    fn state(&self) -> BTreeMap<String, f64> {
-        epoch_state(self.epoch)
-    }
-
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
-        self.epoch = load_epoch(state, "LinearLR")?;
-        Ok(())
+    fn epoch_counter_mut(&mut self) -> &mut usize {
+        &mut self.epoch
     }
 }
 
