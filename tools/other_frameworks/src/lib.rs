@@ -28,10 +28,34 @@ pub struct Workload {
 }
 
 pub const WORKLOADS: [Workload; 4] = [
-    Workload { name: "W1-adam", sizes: &[784, 512, 512, 10], batch: 64, optimizer: Optimizer::Adam, lr: 1e-3 },
-    Workload { name: "W1-sgd", sizes: &[784, 512, 512, 10], batch: 64, optimizer: Optimizer::Momentum, lr: 0.1 },
-    Workload { name: "W2", sizes: &[784, 128, 64, 10], batch: 32, optimizer: Optimizer::Adam, lr: 1e-3 },
-    Workload { name: "W3", sizes: &[784, 1024, 1024, 10], batch: 512, optimizer: Optimizer::Momentum, lr: 0.1 },
+    Workload {
+        name: "W1-adam",
+        sizes: &[784, 512, 512, 10],
+        batch: 64,
+        optimizer: Optimizer::Adam,
+        lr: 1e-3,
+    },
+    Workload {
+        name: "W1-sgd",
+        sizes: &[784, 512, 512, 10],
+        batch: 64,
+        optimizer: Optimizer::Momentum,
+        lr: 0.1,
+    },
+    Workload {
+        name: "W2",
+        sizes: &[784, 128, 64, 10],
+        batch: 32,
+        optimizer: Optimizer::Adam,
+        lr: 1e-3,
+    },
+    Workload {
+        name: "W3",
+        sizes: &[784, 1024, 1024, 10],
+        batch: 512,
+        optimizer: Optimizer::Momentum,
+        lr: 0.1,
+    },
 ];
 
 /// Parsed command line: `--workload NAME [--json]`, plus the extra options a binary accepts
@@ -48,7 +72,10 @@ pub fn parse_args(binary: &str, extra: &[(&str, &[&str])]) -> Result<Args, Strin
     let mut args = Args {
         workload: WORKLOADS[0],
         json: false,
-        extra: extra.iter().map(|(_, allowed)| allowed[0].to_string()).collect(),
+        extra: extra
+            .iter()
+            .map(|(_, allowed)| allowed[0].to_string())
+            .collect(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -62,13 +89,21 @@ pub fn parse_args(binary: &str, extra: &[(&str, &[&str])]) -> Result<Args, Strin
         } else if let Some(i) = extra.iter().position(|(opt, _)| *opt == arg) {
             let value = it.next().ok_or_else(|| format!("{arg} needs a value"))?;
             if !extra[i].1.contains(&value.as_str()) {
-                return Err(format!("{arg}: unknown `{value}` (one of {})", extra[i].1.join(", ")));
+                return Err(format!(
+                    "{arg}: unknown `{value}` (one of {})",
+                    extra[i].1.join(", ")
+                ));
             }
             args.extra[i] = value;
         } else if arg == "--help" || arg == "-h" {
-            let more: String =
-                extra.iter().map(|(opt, allowed)| format!(" [{opt} {{{}}}]", allowed.join("|"))).collect();
-            return Err(format!("usage: {binary} --workload {{{}}}{more} [--json]", names.join("|")));
+            let more: String = extra
+                .iter()
+                .map(|(opt, allowed)| format!(" [{opt} {{{}}}]", allowed.join("|")))
+                .collect();
+            return Err(format!(
+                "usage: {binary} --workload {{{}}}{more} [--json]",
+                names.join("|")
+            ));
         } else {
             return Err(format!("unknown option `{arg}` (try --help)"));
         }
@@ -113,7 +148,10 @@ pub struct Mnist {
 fn read_idx(path: &Path) -> Result<(Vec<usize>, Vec<u8>), String> {
     let raw = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if raw.len() < 4 || raw[0] != 0 || raw[1] != 0 || raw[2] != 0x08 {
-        return Err(format!("{}: not an IDX file of unsigned bytes", path.display()));
+        return Err(format!(
+            "{}: not an IDX file of unsigned bytes",
+            path.display()
+        ));
     }
     let ndim = raw[3] as usize;
     let header = 4 + 4 * ndim;
@@ -122,7 +160,11 @@ fn read_idx(path: &Path) -> Result<(Vec<usize>, Vec<u8>), String> {
         .collect();
     let body = raw.get(header..).unwrap_or_default();
     if body.len() != dims.iter().product::<usize>() {
-        return Err(format!("{}: {} data bytes for dimensions {dims:?}", path.display(), body.len()));
+        return Err(format!(
+            "{}: {} data bytes for dimensions {dims:?}",
+            path.display(),
+            body.len()
+        ));
     }
     Ok((dims, body.to_vec()))
 }
@@ -140,9 +182,15 @@ pub fn load_mnist(dir: &Path) -> Result<Mnist, String> {
         let (dims, pixels) = read_idx(&dir.join(images))?;
         let (_, labels) = read_idx(&dir.join(labels))?;
         if dims.len() != 3 || dims[1] * dims[2] != 784 || dims[0] != labels.len() {
-            return Err(format!("{images}: dimensions {dims:?} for {} labels", labels.len()));
+            return Err(format!(
+                "{images}: dimensions {dims:?} for {} labels",
+                labels.len()
+            ));
         }
-        let images = pixels.iter().map(|&p| (p as f32 / 255.0 - 0.1307) / 0.3081).collect();
+        let images = pixels
+            .iter()
+            .map(|&p| (p as f32 / 255.0 - 0.1307) / 0.3081)
+            .collect();
         Ok(Split { images, labels })
     };
     Ok(Mnist {
@@ -168,7 +216,10 @@ pub fn count_correct(logits: &[f32], classes: usize, labels: &[u8]) -> usize {
             let best = row
                 .iter()
                 .enumerate()
-                .fold((0, f32::NEG_INFINITY), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+                .fold(
+                    (0, f32::NEG_INFINITY),
+                    |b, (i, &v)| if v > b.1 { (i, v) } else { b },
+                );
             best.0 == label as usize
         })
         .count()

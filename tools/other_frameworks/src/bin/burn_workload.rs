@@ -21,7 +21,9 @@ use burn::optim::{AdamConfig, GradientsParams, SgdConfig};
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 use burn::tensor::TensorData;
-use other_frameworks::{count_correct, load_mnist, mnist_dir, parse_args, report, shuffled_batches, Optimizer, Split};
+use other_frameworks::{
+    count_correct, load_mnist, mnist_dir, parse_args, report, shuffled_batches, Optimizer, Split,
+};
 
 #[derive(Module, Debug)]
 struct Mlp {
@@ -30,7 +32,10 @@ struct Mlp {
 
 impl Mlp {
     fn new(sizes: &[usize], device: &Device) -> Self {
-        let layers = sizes.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
+        let layers = sizes
+            .windows(2)
+            .map(|w| LinearConfig::new(w[0], w[1]).init(device))
+            .collect();
         Self { layers }
     }
 
@@ -61,7 +66,11 @@ fn accuracy(model: &Mlp, test: &Split, device: &Device) -> f64 {
     let all: Vec<usize> = (0..test.len()).collect();
     for idx in all.chunks(1000) {
         let (x, _) = batch_tensors(test, idx, &device);
-        let logits: Vec<f32> = model.forward(x).into_data().into_vec().expect("f32 logits");
+        let logits: Vec<f32> = model
+            .forward(x)
+            .into_data()
+            .try_into_vec()
+            .expect("f32 logits");
         correct += count_correct(&logits, 10, &test.labels[idx[0]..idx[0] + idx.len()]);
     }
     correct as f64 / test.len() as f64
@@ -101,7 +110,9 @@ fn main() -> ExitCode {
         Optimizer::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
         // burn's momentum defaults to dampening 0.1; PyTorch's (and ours) is 0.
         Optimizer::Momentum => SgdConfig::new()
-            .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+            .with_momentum(Some(
+                MomentumConfig::new().with_momentum(0.9).with_dampening(0.0),
+            ))
             .init(),
     };
     let loss_fn = CrossEntropyLossConfig::new().init(&device);

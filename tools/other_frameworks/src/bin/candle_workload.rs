@@ -16,7 +16,9 @@ use std::time::Instant;
 use candle_core::backprop::GradStore;
 use candle_core::{DType, Device, Module, Result, Tensor, Var};
 use candle_nn::{AdamW, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap};
-use other_frameworks::{count_correct, load_mnist, mnist_dir, parse_args, report, shuffled_batches, Split};
+use other_frameworks::{
+    count_correct, load_mnist, mnist_dir, parse_args, report, shuffled_batches, Split,
+};
 
 struct Mlp {
     layers: Vec<Linear>,
@@ -61,7 +63,12 @@ impl Optimizer for MomentumSgd {
 
     fn new(vars: Vec<Var>, (lr, momentum): (f64, f64)) -> Result<Self> {
         let velocity = vec![None; vars.len()];
-        Ok(Self { vars, velocity, lr, momentum })
+        Ok(Self {
+            vars,
+            velocity,
+            lr,
+            momentum,
+        })
     }
 
     fn step(&mut self, grads: &GradStore) -> Result<()> {
@@ -90,11 +97,21 @@ impl Optimizer for MomentumSgd {
 fn batch_tensors(split: &Split, idx: &[usize], device: &Device) -> Result<(Tensor, Tensor)> {
     let (x, y) = split.gather(idx);
     let x = Tensor::from_vec(x, (idx.len(), 784), device)?;
-    let y = Tensor::from_vec(y.into_iter().map(u32::from).collect::<Vec<u32>>(), idx.len(), device)?;
+    let y = Tensor::from_vec(
+        y.into_iter().map(u32::from).collect::<Vec<u32>>(),
+        idx.len(),
+        device,
+    )?;
     Ok((x, y))
 }
 
-fn train<O: Optimizer>(model: &Mlp, mut opt: O, split: &Split, batch: usize, device: &Device) -> Result<f64> {
+fn train<O: Optimizer>(
+    model: &Mlp,
+    mut opt: O,
+    split: &Split,
+    batch: usize,
+    device: &Device,
+) -> Result<f64> {
     let start = Instant::now();
     for idx in shuffled_batches(split.len(), batch, 0) {
         let (x, y) = batch_tensors(split, &idx, device)?;
@@ -118,16 +135,27 @@ fn accuracy(model: &Mlp, test: &Split, device: &Device) -> Result<f64> {
 fn run(args: &other_frameworks::Args) -> std::result::Result<(f64, f64), String> {
     let w = args.workload;
     let mnist = load_mnist(&mnist_dir())?;
+    // No seed: candle's CPU device refuses `set_seed` ("cannot seed the CPU rng"), so the
+    // initial weights differ from run to run.
     let device = Device::Cpu;
-    device.set_seed(0).map_err(|e| e.to_string())?;
     let go = || -> Result<(f64, f64)> {
         let varmap = VarMap::new();
         let vb = VarBuilder::from_varmap(&varmap, DType::F32, &device);
         let model = Mlp::new(w.sizes, &vb)?;
         let seconds = match w.optimizer {
             other_frameworks::Optimizer::Adam => {
-                let params = ParamsAdamW { lr: w.lr, weight_decay: 0.0, ..ParamsAdamW::default() };
-                train(&model, AdamW::new(varmap.all_vars(), params)?, &mnist.train, w.batch, &device)?
+                let params = ParamsAdamW {
+                    lr: w.lr,
+                    weight_decay: 0.0,
+                    ..ParamsAdamW::default()
+                };
+                train(
+                    &model,
+                    AdamW::new(varmap.all_vars(), params)?,
+                    &mnist.train,
+                    w.batch,
+                    &device,
+                )?
             }
             other_frameworks::Optimizer::Momentum => {
                 let opt = MomentumSgd::new(varmap.all_vars(), (w.lr, 0.9))?;
