@@ -133,16 +133,12 @@ fn serial(
 }
 
 #[cfg(not(feature = "gemm"))]
-#[allow(clippy::too_many_arguments)]
 fn backend(
     alpha: f32,
     a: &ArrayView2<f32>,
     b: &ArrayView2<f32>,
     beta: f32,
     c: &mut ArrayViewMut2<f32>,
-    _: usize,
-    _: usize,
-    _: usize,
 ) {
     ndarray::linalg::general_mat_mul(alpha, a, b, beta, c);
 }
