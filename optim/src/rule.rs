@@ -41,7 +41,7 @@ pub struct StepContext {
 /// driver creates the state buffers named by [`state_slots`](UpdateRule::state_slots), zeroed
 /// and shaped like the parameter, the first time the parameter has a gradient, and hands them
 /// back on every later step.
-pub trait UpdateRule {
+pub trait UpdateRule: Sync {
     /// The optimizer's name, as accepted by [`by_name`](crate::by_name) (`"adam"`).
     fn name(&self) -> &'static str;
 
