@@ -99,7 +99,8 @@ fn serial(
         return;
     }
     if k == 0 {
-        c.map_inplace(|x| *x *= beta);
+        // An empty sum: C ← β·C, and with β = 0 C is not read (it may hold anything).
+        c.map_inplace(|x| *x = if beta == 0.0 { 0.0 } else { *x * beta });
         return;
     }
     let (a_rs, a_cs) = (a.strides()[0], a.strides()[1]);
