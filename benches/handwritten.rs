@@ -6,7 +6,7 @@
 //! runs one step of this and one step of the `nn` + `optim` equivalent on the same batch.
 
 use autograd::gemm::gemm;
-use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView2, Axis, ShapeBuilder, Zip};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -52,10 +52,14 @@ impl Mlp {
             .collect();
         Mlp {
             layers,
-            activations: sizes.iter().map(|&n| Array2::zeros((batch, n))).collect(),
+            // The layouts autograd uses (`autograd::gemm::Layout`): the input batch row-major as
+            // it comes, layer outputs and their gradients column-major.
+            activations: std::iter::once(Array2::zeros((batch, sizes[0])))
+                .chain(sizes[1..].iter().map(|&n| Array2::zeros((batch, n).f())))
+                .collect(),
             deltas: sizes[1..]
                 .iter()
-                .map(|&n| Array2::zeros((batch, n)))
+                .map(|&n| Array2::zeros((batch, n).f()))
                 .collect(),
         }
     }

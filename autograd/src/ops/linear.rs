@@ -13,11 +13,10 @@
 //! before the product accumulates onto it (`y = 1·x·Wᵀ + 1·y`), so no intermediate `[B, out]`
 //! array is made.
 
-use ndarray::{Array2, ArrayD, ArrayView2, Axis, Ix2};
+use ndarray::{Array2, ArrayD, ArrayView2, Axis, Ix2, ShapeBuilder};
 
-use crate::gemm::gemm;
+use crate::gemm::{gemm, product, Layout};
 use crate::op::Op;
-use crate::ops::matmul::product;
 use crate::tensor::Tensor;
 
 fn matrix<'a>(what: &str, value: &'a ArrayD<f32>) -> ArrayView2<'a, f32> {
@@ -56,19 +55,14 @@ impl Tensor {
             );
         }
         let (x, w) = (matrix("input", &x), matrix("weight", &w));
-        let mut y = match bias {
-            Some(b) => {
-                let b = b.value();
-                let row = b
-                    .view()
-                    .into_shape_with_order(w.nrows())
-                    .expect("bias is [out]");
-                row.broadcast((x.nrows(), w.nrows()))
-                    .expect("a row broadcasts over the batch")
-                    .to_owned()
+        // Y starts as the bias in every row, then gemm adds X·Wᵀ. Column-major (see `Layout`):
+        // each column holds one output unit, filled with its bias.
+        let mut y = Array2::zeros((x.nrows(), w.nrows()).f());
+        if let Some(b) = bias {
+            for (mut column, &b) in y.columns_mut().into_iter().zip(b.value().iter()) {
+                column.fill(b);
             }
-            None => Array2::zeros((x.nrows(), w.nrows())),
-        };
+        }
         gemm(1.0, &x, &w.t(), 1.0, &mut y.view_mut());
         let mut inputs = vec![self, weight];
         inputs.extend(bias);
@@ -91,12 +85,15 @@ impl Op for Linear {
     ) -> Vec<Option<ArrayD<f32>>> {
         let (x, w) = (&inputs[0], &inputs[1]);
         let g = matrix("gradient", &grad);
+        let (x_value, w_value) = (x.value(), w.value());
+        let (x_matrix, w_matrix) = (matrix("input", &x_value), matrix("weight", &w_value));
+        // Each gradient is laid out like its value (see `Layout`).
         let grad_x = x
             .needs_grad()
-            .then(|| product(&g, &matrix("weight", &w.value())).into_dyn());
+            .then(|| product(&g, &w_matrix, Layout::of(&x_matrix)).into_dyn());
         let grad_w = w
             .needs_grad()
-            .then(|| product(&g.t(), &matrix("input", &x.value())).into_dyn());
+            .then(|| product(&g.t(), &x_matrix, Layout::of(&w_matrix)).into_dyn());
         let mut grads = vec![grad_x, grad_w];
         if let Some(b) = inputs.get(2) {
             grads.push(b.needs_grad().then(|| g.sum_axis(Axis(0)).into_dyn()));
@@ -164,6 +161,43 @@ mod tests {
             crate::GradCheck::default(),
         );
         assert!(worst.is_ok(), "{worst:?}");
+    }
+
+    #[test]
+    fn output_is_column_major_and_gradients_follow_their_values() {
+        use crate::gemm::Layout;
+        // x = [[1, 2], [3, 4]] (row-major input batch); h = x·Wᵀ + b is column-major; a second
+        // layer on h gives h a column-major gradient and each weight a row-major one.
+        let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2])
+            .unwrap()
+            .requires_grad();
+        let w1 = Tensor::from_vec(vec![1.0, 0.0, 1.0, 1.0], &[2, 2])
+            .unwrap()
+            .requires_grad();
+        let b1 = Tensor::from_vec(vec![0.5, -0.5], &[2]).unwrap();
+        let w2 = Tensor::from_vec(vec![2.0, -1.0], &[1, 2])
+            .unwrap()
+            .requires_grad();
+        let h = x.linear(&w1, Some(&b1));
+        // h = [[1 + 0.5, 3 − 0.5], [3 + 0.5, 7 − 0.5]] = [[1.5, 2.5], [3.5, 6.5]].
+        assert_eq!(h.to_vec(), vec![1.5, 2.5, 3.5, 6.5]);
+        assert_eq!(Layout::of(&*h.value()), Layout::ColumnMajor);
+        h.retain_grad();
+        // y = h·w2ᵀ = [[0.5], [0.5]]; ∂Σy/∂h = [[2, −1], [2, −1]]; ∂Σy/∂w2 = Σ_rows h = [5, 9].
+        let y = h.linear(&w2, None);
+        assert_eq!(y.to_vec(), vec![0.5, 0.5]);
+        y.sum().backward();
+        let grad_h = h.grad().unwrap();
+        assert_eq!(grad_h.iter().copied().collect::<Vec<_>>(), vec![2.0, -1.0, 2.0, -1.0]);
+        assert_eq!(Layout::of(&*grad_h), Layout::ColumnMajor);
+        let grad_w2 = w2.grad().unwrap();
+        assert_eq!(grad_w2.iter().copied().collect::<Vec<_>>(), vec![5.0, 9.0]);
+        assert_eq!(Layout::of(&*grad_w2), Layout::RowMajor);
+        // ∂Σy/∂W1 = (∂Σy/∂h)ᵀ·x = [[2·1 + 2·3, 2·2 + 2·4], [−4, −6]] = [[8, 12], [−4, −6]].
+        let grad_w1 = w1.grad().unwrap();
+        assert_eq!(grad_w1.iter().copied().collect::<Vec<_>>(), vec![8.0, 12.0, -4.0, -6.0]);
+        assert_eq!(Layout::of(&*grad_w1), Layout::RowMajor);
+        assert_eq!(Layout::of(&*x.grad().unwrap()), Layout::RowMajor);
     }
 
     #[test]

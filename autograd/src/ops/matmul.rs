@@ -1,11 +1,12 @@
 //! Matrix product of two 2-D tensors: `C = A · B`, `A: [n, k]`, `B: [k, m]`, `C: [n, m]`.
 //!
 //! `∂L/∂A = ∂L/∂C · Bᵀ` and `∂L/∂B = Aᵀ · ∂L/∂C`. The transposes are strided views, not
-//! copies; the products run in [`crate::gemm`].
+//! copies; the products run in [`crate::gemm`]. `C` is column-major and each gradient is laid
+//! out like its input (see [`Layout`] for why).
 
-use ndarray::{Array2, ArrayD, ArrayView2, Ix2};
+use ndarray::{ArrayD, ArrayView2, Ix2};
 
-use crate::gemm::gemm;
+use crate::gemm::{product, Layout};
 
 use crate::op::Op;
 use crate::tensor::Tensor;
@@ -16,13 +17,6 @@ fn as_matrix<'a>(op: &str, value: &'a ArrayD<f32>) -> ArrayView2<'a, f32> {
         .view()
         .into_dimensionality::<Ix2>()
         .unwrap_or_else(|_| panic!("{op}: expected a 2-D tensor, got shape {:?}", value.shape()))
-}
-
-/// `a · b` into a new array.
-pub(crate) fn product(a: &ArrayView2<f32>, b: &ArrayView2<f32>) -> Array2<f32> {
-    let mut c = Array2::zeros((a.nrows(), b.ncols()));
-    gemm(1.0, a, b, 0.0, &mut c.view_mut());
-    c
 }
 
 impl Tensor {
@@ -47,7 +41,8 @@ impl Tensor {
                 b.shape()
             );
         }
-        let value = product(&as_matrix("matmul", &a), &as_matrix("matmul", &b)).into_dyn();
+        let (a_matrix, b_matrix) = (as_matrix("matmul", &a), as_matrix("matmul", &b));
+        let value = product(&a_matrix, &b_matrix, Layout::ColumnMajor).into_dyn();
         drop((a, b));
         Tensor::from_op(value, &[self, other], MatMul)
     }
@@ -68,12 +63,14 @@ impl Op for MatMul {
     ) -> Vec<Option<ArrayD<f32>>> {
         let (a, b) = (&inputs[0], &inputs[1]);
         let g = as_matrix("matmul backward", &grad);
+        let (a_value, b_value) = (a.value(), b.value());
+        let (a_matrix, b_matrix) = (as_matrix("matmul", &a_value), as_matrix("matmul", &b_value));
         let grad_a = a
             .needs_grad()
-            .then(|| product(&g, &as_matrix("matmul", &b.value()).t()).into_dyn());
+            .then(|| product(&g, &b_matrix.t(), Layout::of(&a_matrix)).into_dyn());
         let grad_b = b
             .needs_grad()
-            .then(|| product(&as_matrix("matmul", &a.value()).t(), &g).into_dyn());
+            .then(|| product(&a_matrix.t(), &g, Layout::of(&b_matrix)).into_dyn());
         vec![grad_a, grad_b]
     }
 }
