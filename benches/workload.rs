@@ -145,7 +145,7 @@ fn main() -> ExitCode {
     }
     let seconds = start.elapsed().as_secs_f64() / args.epochs as f64;
     let acc = accuracy(&model, &mnist.test);
-    let threads = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "all".into());
+    let threads = std::env::var("AUTOGRAD_THREADS").unwrap_or_else(|_| "all".into());
     if args.json {
         println!(
             "{{\"workload\": \"{}\", \"seconds\": {seconds:.4}, \"accuracy\": {acc:.4}, \"peak_rss_mb\": {:.1}, \"threads\": \"{threads}\"}}",

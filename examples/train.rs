@@ -200,13 +200,10 @@ fn print_header(data_args: &DataArgs, trainer: &Trainer, data: &Datasets, dir: &
     );
 }
 
-/// Threads the matrix products may use: `RAYON_NUM_THREADS` if set, else the cores available.
+/// Threads the matrix products and optimizer steps use (`AUTOGRAD_THREADS`, default all cores,
+/// at most 2).
 fn threads() -> usize {
-    std::env::var("RAYON_NUM_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    autograd::parallel::threads()
 }
 
 /// A progress bar per epoch on stderr (only when it is a terminal), and one line per epoch on

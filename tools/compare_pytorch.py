@@ -124,7 +124,7 @@ def main():
             if not (others / name).exists():
                 sys.exit(f"{others / name} not found: see tools/other_frameworks/README.md")
     # MATMUL_NUM_THREADS: the thread count of matrixmultiply, which burn's ndarray backend uses.
-    env = dict(os.environ, RAYON_NUM_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads),
+    env = dict(os.environ, AUTOGRAD_THREADS=str(args.threads), RAYON_NUM_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads),
                MATMUL_NUM_THREADS=str(args.threads))
     import torch
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")

@@ -2,9 +2,9 @@
 //!
 //! Every op that multiplies matrices (`matmul`, `linear`, and their backward passes) calls
 //! [`gemm()`], so the backend is chosen here and nowhere else:
-//! - with the `gemm` feature (default), the `gemm` crate, split over the rayon thread pool
-//!   when the product is large enough to pay for it (threads: `RAYON_NUM_THREADS`, default all
-//!   cores);
+//! - with the `gemm` feature (default), the `gemm` crate, split over two cores with
+//!   [`crate::parallel::join`] when the product is large enough to pay for it (threads:
+//!   `AUTOGRAD_THREADS`, default all cores);
 //! - without it, ndarray's `general_mat_mul`, which calls `matrixmultiply`'s sgemm.
 //!
 //! Both take any strides, so transposed operands are views, never copies. The two backends sum
@@ -57,10 +57,12 @@ pub fn product(a: &ArrayView2<f32>, b: &ArrayView2<f32>, layout: Layout) -> Arra
     c
 }
 
-/// Products with fewer multiply-adds than this run on one thread: below it, waking a second
-/// thread costs more than it saves (measured: `32×784×128` is faster on one core).
+/// Products with fewer multiply-adds than this run on one thread: below it, handing half to
+/// the helper costs more than it saves. Measured on W2 (batch 32; products of 3.2 M, 262 k and
+/// 20 k multiply-adds): one epoch 0.22 s with a threshold of 8 M, 0.18–0.19 s with 1 M and
+/// with 128 k.
 #[cfg(feature = "gemm")]
-const PARALLEL_MIN_WORK: usize = 8 << 20;
+const PARALLEL_MIN_WORK: usize = 1 << 20;
 
 /// `c ← alpha·a·b + beta·c` for `a: [m, k]`, `b: [k, n]`, `c: [m, n]` (any strides).
 ///
@@ -90,9 +92,10 @@ pub fn gemm(
 ///
 /// Why not the `gemm` crate's own threading: measured on one W1 epoch (batch 64, products of
 /// 17–26 M multiply-adds), one thread took 1.16 s, the crate's `Parallelism::Rayon(2)` 1.33 s,
-/// and these halves 0.82 s; on W3 (batch 512) 2.84 s, 1.89 s and 1.75 s. The crate hands the
-/// threads many small pieces with a barrier each, and at these sizes waking threads costs more
-/// than the pieces; one `rayon::join` per product costs one wake-up.
+/// and these halves 0.82 s (then with `rayon::join`; 0.52 s now with [`join`] and column-major
+/// outputs); on W3 (batch 512) 2.84 s, 1.89 s and 1.75 s. The crate hands the threads many
+/// small pieces with a barrier each, and at these sizes waking threads costs more than the
+/// pieces; one [`join`] per product hands over one piece to a helper that is already awake.
 #[cfg(feature = "gemm")]
 fn backend(
     alpha: f32,
@@ -101,10 +104,11 @@ fn backend(
     beta: f32,
     c: &mut ArrayViewMut2<f32>,
 ) {
+    use crate::parallel::{join, threads};
     use ndarray::{s, Axis};
     let (m, k) = a.dim();
     let n = b.ncols();
-    if rayon::current_num_threads() < 2 || m * n * k < PARALLEL_MIN_WORK {
+    if threads() < 2 || m * n * k < PARALLEL_MIN_WORK {
         return serial(alpha, a, b, beta, c);
     }
     // Halves on a multiple of 16 (one AVX-512 register of f32) keep the kernels' edges aligned.
@@ -112,14 +116,14 @@ fn backend(
     if m >= n {
         let (a_top, a_bottom) = a.view().split_at(Axis(0), half(m));
         let (mut c_top, mut c_bottom) = c.view_mut().split_at(Axis(0), half(m));
-        rayon::join(
+        join(
             || serial(alpha, &a_top, b, beta, &mut c_top),
             || serial(alpha, &a_bottom, b, beta, &mut c_bottom),
         );
     } else {
         let (b_left, b_right) = (b.slice(s![.., ..half(n)]), b.slice(s![.., half(n)..]));
         let (mut c_left, mut c_right) = c.view_mut().split_at(Axis(1), half(n));
-        rayon::join(
+        join(
             || serial(alpha, a, &b_left, beta, &mut c_left),
             || serial(alpha, a, &b_right, beta, &mut c_right),
         );
@@ -200,7 +204,10 @@ mod tests {
         assert_eq!(Layout::of(&f_order), Layout::ColumnMajor);
         assert_eq!(Layout::of(&c_order.t()), Layout::ColumnMajor);
         // One row is both; a strided view is neither: both count as row-major.
-        assert_eq!(Layout::of(&Array2::<f32>::zeros((1, 4).f())), Layout::RowMajor);
+        assert_eq!(
+            Layout::of(&Array2::<f32>::zeros((1, 4).f())),
+            Layout::RowMajor
+        );
         assert_eq!(Layout::of(&c_order.slice(s![.., ..;2])), Layout::RowMajor);
     }
 

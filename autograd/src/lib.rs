@@ -19,7 +19,8 @@
 //! - `backward.rs` — the whole backward engine (topological order, reverse loop, accumulation);
 //! - `broadcast.rs` — broadcasting and the one helper that sums a gradient back to a shape;
 //! - `ops/` — one file per op, forward and backward side by side;
-//! - `no_grad.rs`, `anomaly.rs`, `graph.rs`, `gradcheck.rs` — tools for looking inside.
+//! - `no_grad.rs`, `anomaly.rs`, `graph.rs`, `gradcheck.rs` — tools for looking inside;
+//! - `gemm.rs`, `parallel.rs` — the matrix products and how they use two cores.
 
 mod backward;
 mod broadcast;
@@ -33,6 +34,7 @@ mod params;
 mod tensor;
 
 pub mod anomaly;
+pub mod parallel;
 
 pub use backward::{BackwardOptions, Visit};
 pub use broadcast::{broadcast_shape, sum_to_shape};

@@ -5,14 +5,10 @@ use autograd::{ArrayD, IxDyn, Parameters, Tensor};
 use optim::{by_name, Form, Hyper};
 
 /// Runs three steps of `name` on a 700×400 parameter (280,000 elements: above the driver's
-/// parallel threshold) and a small one, inside a rayon pool of `threads` threads, with
+/// parallel threshold) and a small one, on one thread or on as many as allowed (two), with
 /// gradients g = 0.5·w + 0.01·(index mod 7) set by hand; returns the final values.
-fn three_steps(name: &str, form: Form, threads: usize) -> Vec<Vec<f32>> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("a pool");
-    pool.install(|| {
+fn three_steps(name: &str, form: Form, one_thread: bool) -> Vec<Vec<f32>> {
+    let run = || {
         let mut params = Parameters::new();
         let big = Tensor::from_array(ArrayD::from_shape_fn(IxDyn(&[700, 400]), |i| {
             ((i[0] * 400 + i[1]) % 13) as f32 * 0.1 - 0.6
@@ -49,7 +45,12 @@ fn three_steps(name: &str, form: Form, threads: usize) -> Vec<Vec<f32>> {
             }
         }
         vec![big.to_vec(), small.to_vec()]
-    })
+    };
+    if one_thread {
+        autograd::parallel::one_thread(run)
+    } else {
+        run()
+    }
 }
 
 #[test]
@@ -58,8 +59,8 @@ fn splitting_updates_over_threads_changes_no_bit() {
         "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw",
     ] {
         for form in [Form::Course, Form::PyTorch] {
-            let one = three_steps(name, form, 1);
-            let two = three_steps(name, form, 2);
+            let one = three_steps(name, form, true);
+            let two = three_steps(name, form, false);
             for (a, b) in one.iter().zip(&two) {
                 let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 assert_eq!(

@@ -188,14 +188,20 @@ mod tests {
         assert_eq!(y.to_vec(), vec![0.5, 0.5]);
         y.sum().backward();
         let grad_h = h.grad().unwrap();
-        assert_eq!(grad_h.iter().copied().collect::<Vec<_>>(), vec![2.0, -1.0, 2.0, -1.0]);
+        assert_eq!(
+            grad_h.iter().copied().collect::<Vec<_>>(),
+            vec![2.0, -1.0, 2.0, -1.0]
+        );
         assert_eq!(Layout::of(&*grad_h), Layout::ColumnMajor);
         let grad_w2 = w2.grad().unwrap();
         assert_eq!(grad_w2.iter().copied().collect::<Vec<_>>(), vec![5.0, 9.0]);
         assert_eq!(Layout::of(&*grad_w2), Layout::RowMajor);
         // ∂Σy/∂W1 = (∂Σy/∂h)ᵀ·x = [[2·1 + 2·3, 2·2 + 2·4], [−4, −6]] = [[8, 12], [−4, −6]].
         let grad_w1 = w1.grad().unwrap();
-        assert_eq!(grad_w1.iter().copied().collect::<Vec<_>>(), vec![8.0, 12.0, -4.0, -6.0]);
+        assert_eq!(
+            grad_w1.iter().copied().collect::<Vec<_>>(),
+            vec![8.0, 12.0, -4.0, -6.0]
+        );
         assert_eq!(Layout::of(&*grad_w1), Layout::RowMajor);
         assert_eq!(Layout::of(&*x.grad().unwrap()), Layout::RowMajor);
     }
