@@ -257,7 +257,8 @@ mod tests {
     fn both_halves_run_and_return_their_results() {
         let mut left = vec![0u64; 1000];
         let mut right = vec![0u64; 1000];
-        for round in 0..2000u64 {
+        let rounds = if cfg!(miri) { 20 } else { 2000 }; // Miri checks the unsafe code, slowly
+        for round in 0..rounds {
             let (a, b) = join(
                 || {
                     left.iter_mut().for_each(|v| *v += round);
@@ -305,8 +306,9 @@ mod tests {
     #[test]
     fn nested_and_concurrent_joins_finish() {
         let count = AtomicUsize::new(0);
+        let rounds = if cfg!(miri) { 10 } else { 200 };
         let work = || {
-            for _ in 0..200 {
+            for _ in 0..rounds {
                 join(
                     || {
                         join(
@@ -323,7 +325,7 @@ mod tests {
                 s.spawn(work);
             }
         });
-        assert_eq!(count.load(Ordering::Relaxed), 4 * 200 * 3);
+        assert_eq!(count.load(Ordering::Relaxed), 4 * rounds * 3);
     }
 
     #[test]
