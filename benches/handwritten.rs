@@ -135,22 +135,33 @@ impl Mlp {
                     });
             }
         }
-        for layer in &mut self.layers {
-            Zip::from(&mut layer.weight)
-                .and(&mut layer.velocity_weight)
-                .and(&layer.grad_weight)
-                .for_each(|w, v, &g| {
-                    *v = momentum * *v + g;
-                    *w -= lr * *v;
-                });
-            Zip::from(&mut layer.bias)
-                .and(&mut layer.velocity_bias)
-                .and(&layer.grad_bias)
-                .for_each(|w, v, &g| {
-                    *v = momentum * *v + g;
-                    *w -= lr * *v;
-                });
-        }
+        // The update of the first layer (the largest) on one core, the others on the other, as
+        // the `optim` driver splits a large step.
+        let (first, rest) = self.layers.split_at_mut(1);
+        autograd::parallel::join(
+            || first.iter_mut().for_each(|l| l.momentum_step(lr, momentum)),
+            || rest.iter_mut().for_each(|l| l.momentum_step(lr, momentum)),
+        );
         loss / batch
+    }
+}
+
+impl Layer {
+    /// `v ← μv + g`, `w ← w − λv` for the weight and the bias.
+    fn momentum_step(&mut self, lr: f32, momentum: f32) {
+        Zip::from(&mut self.weight)
+            .and(&mut self.velocity_weight)
+            .and(&self.grad_weight)
+            .for_each(|w, v, &g| {
+                *v = momentum * *v + g;
+                *w -= lr * *v;
+            });
+        Zip::from(&mut self.bias)
+            .and(&mut self.velocity_bias)
+            .and(&self.grad_bias)
+            .for_each(|w, v, &g| {
+                *v = momentum * *v + g;
+                *w -= lr * *v;
+            });
     }
 }
