@@ -54,8 +54,8 @@ pub const TABLE_COLUMNS: [&str; 6] = [
         final training loss, test accuracy (mean ± std over seeds), time per epoch, and the number of \
         steps to reach --target accuracy on a validation split.\n\n\
         Default: 784-512-512-10 ReLU, batch 64, 5 epochs, 3 seeds, constant learning rates: about \
-        3 minutes on 2 cores (105 runs of an epoch at about 1.2 s). --sweep adds a ×0.3/×1/×3 \
-        learning-rate search per optimizer on the first seed (about 3 more minutes), chosen by \
+        80 seconds on 2 cores (105 runs of an epoch at about 0.55 s). --sweep adds a ×0.3/×1/×3 \
+        learning-rate search per optimizer on the first seed (about 75 more seconds), chosen by \
         validation accuracy.\n\n\
         Writes summary.csv, steps.csv, epochs.csv, loss.png and accuracy.png into --out-dir."
 )]
