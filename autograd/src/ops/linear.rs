@@ -56,7 +56,9 @@ impl Tensor {
         }
         let (x, w) = (matrix("input", &x), matrix("weight", &w));
         // Y starts as the bias in every row, then gemm adds X·Wᵀ. Column-major (see `Layout`):
-        // each column holds one output unit, filled with its bias.
+        // each column holds one output unit, filled with its bias. (Zeroing first costs little;
+        // building the values through `flat_map(repeat_n)` instead took a W1 epoch from 0.55 to
+        // 0.68 s.)
         let mut y = Array2::zeros((x.nrows(), w.nrows()).f());
         if let Some(b) = bias {
             for (mut column, &b) in y.columns_mut().into_iter().zip(b.value().iter()) {
