@@ -198,6 +198,10 @@ impl Tensor {
 
     /// Borrows the value.
     ///
+    /// Its memory order is the op's choice (products are column-major, see
+    /// [`crate::gemm::Layout`]): index or iterate it, which is always in logical order, or call
+    /// `as_standard_layout()` when a row-major slice is needed.
+    ///
     /// # Panics
     /// If the value is mutably borrowed at the same time (through [`Tensor::value_mut`]).
     pub fn value(&self) -> Ref<'_, ArrayD<f32>> {
