@@ -13,7 +13,9 @@
 //! results are bit-identical from run to run for a given backend and thread count, and agree
 //! to rounding across thread counts.
 
-use ndarray::{Array2, ArrayBase, ArrayView2, ArrayViewMut2, Data, Dimension, ShapeBuilder};
+use ndarray::{
+    Array2, ArrayBase, ArrayD, ArrayView2, ArrayViewMut2, Data, Dimension, Ix2, ShapeBuilder,
+};
 
 /// How a product's result is laid out in memory.
 ///
@@ -45,6 +47,20 @@ impl Layout {
             Layout::RowMajor
         }
     }
+}
+
+/// Views a tensor value as a matrix; `what` names it in the panic message of a value that is
+/// not 2-D (`"matmul"`, `"linear: weight"`).
+pub(crate) fn as_matrix<'a>(what: &str, value: &'a ArrayD<f32>) -> ArrayView2<'a, f32> {
+    value
+        .view()
+        .into_dimensionality::<Ix2>()
+        .unwrap_or_else(|_| {
+            panic!(
+                "{what}: expected a 2-D tensor, got shape {:?}",
+                value.shape()
+            )
+        })
 }
 
 /// `a · b` into a new `[m, n]` array laid out as `layout`.

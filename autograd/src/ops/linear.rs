@@ -13,18 +13,11 @@
 //! before the product accumulates onto it (`y = 1·x·Wᵀ + 1·y`), so no intermediate `[B, out]`
 //! array is made.
 
-use ndarray::{Array2, ArrayD, ArrayView2, Axis, Ix2, ShapeBuilder};
+use ndarray::{Array2, ArrayD, Axis, ShapeBuilder};
 
-use crate::gemm::{gemm, product, Layout};
+use crate::gemm::{as_matrix, gemm, product, Layout};
 use crate::op::Op;
 use crate::tensor::Tensor;
-
-fn matrix<'a>(what: &str, value: &'a ArrayD<f32>) -> ArrayView2<'a, f32> {
-    value
-        .view()
-        .into_dimensionality::<Ix2>()
-        .unwrap_or_else(|_| panic!("linear: {what} must be 2-D, got shape {:?}", value.shape()))
-}
 
 impl Tensor {
     /// `self · weightᵀ + bias` for `self: [B, in]`, `weight: [out, in]`, `bias: [out]`.
@@ -54,7 +47,10 @@ impl Tensor {
                 bias.map(|b| b.shape())
             );
         }
-        let (x, w) = (matrix("input", &x), matrix("weight", &w));
+        let (x, w) = (
+            as_matrix("linear: input", &x),
+            as_matrix("linear: weight", &w),
+        );
         // Y starts as the bias in every row, then gemm adds X·Wᵀ. Column-major (see `Layout`):
         // each column holds one output unit, filled with its bias. (Zeroing first costs little;
         // building the values through `flat_map(repeat_n)` instead took a W1 epoch from 0.55 to
@@ -86,9 +82,12 @@ impl Op for Linear {
         grad: ArrayD<f32>,
     ) -> Vec<Option<ArrayD<f32>>> {
         let (x, w) = (&inputs[0], &inputs[1]);
-        let g = matrix("gradient", &grad);
+        let g = as_matrix("linear: gradient", &grad);
         let (x_value, w_value) = (x.value(), w.value());
-        let (x_matrix, w_matrix) = (matrix("input", &x_value), matrix("weight", &w_value));
+        let (x_matrix, w_matrix) = (
+            as_matrix("linear: input", &x_value),
+            as_matrix("linear: weight", &w_value),
+        );
         // Each gradient is laid out like its value (see `Layout`).
         let grad_x = x
             .needs_grad()

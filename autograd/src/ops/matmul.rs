@@ -4,20 +4,12 @@
 //! copies; the products run in [`crate::gemm`]. `C` is column-major and each gradient is laid
 //! out like its input (see [`Layout`] for why).
 
-use ndarray::{ArrayD, ArrayView2, Ix2};
+use ndarray::ArrayD;
 
-use crate::gemm::{product, Layout};
+use crate::gemm::{as_matrix, product, Layout};
 
 use crate::op::Op;
 use crate::tensor::Tensor;
-
-/// Views a tensor value as a matrix.
-fn as_matrix<'a>(op: &str, value: &'a ArrayD<f32>) -> ArrayView2<'a, f32> {
-    value
-        .view()
-        .into_dimensionality::<Ix2>()
-        .unwrap_or_else(|_| panic!("{op}: expected a 2-D tensor, got shape {:?}", value.shape()))
-}
 
 impl Tensor {
     /// Matrix product `self · other` of `[n, k]` and `[k, m]` tensors.
