@@ -22,16 +22,14 @@
 //! The dataset is any [`data::Split`] (`[N, D]` images, `N` labels), so tests train on small
 //! synthetic data and the programs on MNIST.
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use autograd::{no_grad, ArrayD, Parameters, Tensor};
 use data::{Order, Split};
-use nn::{Dropout, Linear, Module, Sequential};
+use nn::{Dropout, DropoutKey, Linear, Module, Sequential};
 use optim::scheduler::Scheduler;
 use optim::{Optim, OptimizerState};
 use rand::SeedableRng;
@@ -268,40 +266,13 @@ fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Dropout whose mask depends only on `(seed, epoch, step)` and the layer's position: before
-/// each forward pass its generator is reset from the key the training loop set for the step.
-/// A generator that just ran on would make the masks depend on how many were drawn before,
-/// which a resumed run cannot know.
-struct StepDropout {
-    inner: Dropout,
-    layer: u64,
-    key: Rc<Cell<u64>>,
-}
-
-impl Module for StepDropout {
-    fn forward(&self, x: &Tensor) -> Tensor {
-        let mut rng = ChaCha8Rng::seed_from_u64(self.key.get());
-        rng.set_stream(self.layer);
-        *self.inner.rng.borrow_mut() = rng;
-        self.inner.forward(x)
-    }
-
-    fn set_training(&mut self, training: bool) {
-        self.inner.set_training(training);
-    }
-
-    fn name(&self) -> String {
-        self.inner.name()
-    }
-}
-
 /// The fully connected classifier: `Linear, activation, [Dropout], …, Linear`, laid out as
 /// [`nn::mlp`] and PyTorch's `nn.Sequential` lay it out, so parameter names are PyTorch's
 /// (`0.weight`, `0.bias`, `2.weight`, … without dropout; `0.*`, `3.*`, `6.*` with it).
 pub struct Model {
     net: Sequential,
     sizes: Vec<usize>,
-    dropout_key: Rc<Cell<u64>>,
+    dropout_key: DropoutKey,
     training: bool,
 }
 
@@ -319,7 +290,7 @@ impl Model {
             "Model::new: need an input and an output size, got {sizes:?}"
         );
         let mut rng = init_rng(seed);
-        let dropout_key = Rc::new(Cell::new(0));
+        let dropout_key = DropoutKey::default();
         let mut net = Sequential::new();
         let last = sizes.len() - 2;
         for (i, pair) in sizes.windows(2).enumerate() {
@@ -327,12 +298,8 @@ impl Model {
             if i < last {
                 net = net.add_boxed(args.activation.module());
                 if args.dropout > 0.0 {
-                    let inner = Dropout::new(args.dropout, 0); // reseeded at every step
-                    net = net.add(StepDropout {
-                        inner,
-                        layer: i as u64,
-                        key: dropout_key.clone(),
-                    });
+                    // Masks keyed by (seed, epoch, step) and the layer: see `set_dropout_step`.
+                    net = net.add(Dropout::keyed(args.dropout, &dropout_key, i as u64));
                 }
             }
         }

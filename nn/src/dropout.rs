@@ -10,8 +10,15 @@
 //! gradients reach kept entries only, scaled the same way. This is PyTorch's "inverted
 //! dropout" (`nn.Dropout`). Masks come from the layer's own seeded generator, so a run is
 //! reproducible (though not bit-equal to PyTorch's generator).
+//!
+//! A generator that runs on makes each mask depend on how many were drawn before, which a run
+//! resumed from a checkpoint cannot know. Layers made with [`Dropout::keyed`] instead draw each
+//! mask afresh from a shared [`DropoutKey`] that the training loop sets before every step (from
+//! the seed, epoch and step, say) and the layer's own stream: the masks of a step are then the
+//! same however the run got there.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use autograd::{ArrayD, Tensor};
 use rand::{Rng, SeedableRng};
@@ -42,6 +49,38 @@ pub struct Dropout {
     pub training: bool,
     /// Draws the masks; interior mutability because `forward` takes `&self`.
     pub rng: RefCell<ChaCha8Rng>,
+    /// For a keyed layer: the shared key and this layer's stream; the generator is reset from
+    /// them before each mask.
+    keyed: Option<(DropoutKey, u64)>,
+}
+
+/// The key of the masks of every [`Dropout::keyed`] layer that shares it (cloning shares it).
+///
+/// ```
+/// use autograd::Tensor;
+/// use nn::{Dropout, DropoutKey, Module};
+///
+/// let key = DropoutKey::default();
+/// let drop = Dropout::keyed(0.5, &key, 0);
+/// let x = Tensor::ones(&[2, 8]);
+/// key.set(7);
+/// let first = drop.forward(&x).to_vec();
+/// drop.forward(&x); // another draw in between changes nothing:
+/// assert_eq!(drop.forward(&x).to_vec(), first); // the key decides the mask
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct DropoutKey(Rc<Cell<u64>>);
+
+impl DropoutKey {
+    /// Sets the key for the next forward passes.
+    pub fn set(&self, key: u64) {
+        self.0.set(key);
+    }
+
+    /// The current key.
+    pub fn get(&self) -> u64 {
+        self.0.get()
+    }
 }
 
 impl Dropout {
@@ -60,6 +99,20 @@ impl Dropout {
             p,
             training: true,
             rng: RefCell::new(ChaCha8Rng::seed_from_u64(seed)),
+            keyed: None,
+        }
+    }
+
+    /// Dropout whose every mask is drawn from `key` (its value at the forward pass) and this
+    /// layer's `stream` (give each layer its own, e.g. its position).
+    ///
+    /// # Panics
+    /// If `p` is not in `[0, 1)`, as [`Dropout::new`].
+    #[track_caller]
+    pub fn keyed(p: f32, key: &DropoutKey, stream: u64) -> Dropout {
+        Dropout {
+            keyed: Some((key.clone(), stream)),
+            ..Dropout::new(p, 0)
         }
     }
 
@@ -67,6 +120,10 @@ impl Dropout {
     fn mask(&self, shape: &[usize]) -> ArrayD<f32> {
         let scale = 1.0 / (1.0 - self.p);
         let mut rng = self.rng.borrow_mut();
+        if let Some((key, stream)) = &self.keyed {
+            *rng = ChaCha8Rng::seed_from_u64(key.get());
+            rng.set_stream(*stream);
+        }
         // `random::<f32>()` is uniform in [0, 1), so `< p` happens with probability p.
         ArrayD::from_shape_simple_fn(shape, || {
             if rng.random::<f32>() < self.p {
@@ -132,6 +189,29 @@ mod tests {
         // Two calls on one layer draw two different masks.
         let drop = Dropout::new(0.5, 9);
         assert_ne!(drop.forward(&x).to_vec(), drop.forward(&x).to_vec());
+    }
+
+    #[test]
+    fn keyed_masks_depend_on_key_and_stream_only() {
+        let key = DropoutKey::default();
+        let x = Tensor::ones(&[4, 50]);
+        let layer = Dropout::keyed(0.5, &key, 1);
+        key.set(42);
+        let at_42 = layer.forward(&x).to_vec();
+        // Draws in between, by this layer or a fresh one, change nothing at the same key.
+        layer.forward(&x);
+        key.set(43);
+        let at_43 = layer.forward(&x).to_vec();
+        key.set(42);
+        assert_eq!(layer.forward(&x).to_vec(), at_42);
+        assert_eq!(Dropout::keyed(0.5, &key, 1).forward(&x).to_vec(), at_42);
+        // Another key or another stream: another mask.
+        assert_ne!(at_43, at_42);
+        assert_ne!(Dropout::keyed(0.5, &key, 2).forward(&x).to_vec(), at_42);
+        // Still dropout: about half dropped, survivors scaled by 2.
+        let dropped = at_42.iter().filter(|&&v| v == 0.0).count();
+        assert!((60..=140).contains(&dropped), "{dropped} of 200 dropped");
+        assert!(at_42.iter().all(|&v| v == 0.0 || v == 2.0));
     }
 
     #[test]

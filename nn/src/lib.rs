@@ -42,7 +42,7 @@ pub use checkpoint::{
     load_tensors, load_weights, save_tensors, save_weights, save_weights_with_metadata,
     CheckpointError, ShapeMismatch,
 };
-pub use dropout::Dropout;
+pub use dropout::{Dropout, DropoutKey};
 pub use init::{FanMode, Init};
 pub use linear::Linear;
 pub use loss::{cross_entropy, mse_loss, nll_loss};
