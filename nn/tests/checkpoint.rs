@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use autograd::{ArrayD, IxDyn};
 use nn::{
@@ -12,12 +12,27 @@ use nn::{
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-/// A fresh empty directory for one test.
-fn scratch(test: &str) -> PathBuf {
+/// A fresh empty directory for one test, removed when the test ends (also when it fails).
+fn scratch(test: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("nn-checkpoint-{}-{test}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
+}
+
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }
 
 fn model(sizes: &[usize], seed: u64) -> nn::Sequential {
@@ -277,7 +292,7 @@ fn saving_over_a_file_leaves_no_temporary_behind() {
     let path = dir.join("w.safetensors");
     save_weights(&path, &model(&[3, 2], 0).parameters()).unwrap();
     save_weights(&path, &model(&[3, 2], 1).parameters()).unwrap();
-    let entries: Vec<_> = fs::read_dir(&dir)
+    let entries: Vec<_> = fs::read_dir(&*dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
@@ -319,7 +334,7 @@ fn a_failed_save_leaves_the_original_untouched() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("no/such/dir"), "{err}");
-    let entries: Vec<_> = fs::read_dir(&dir)
+    let entries: Vec<_> = fs::read_dir(&*dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
