@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    examples::exit_quietly_on_closed_pipe();
     // Anomaly mode stops an op by panicking (the tour catches it); keep the panic hook from
     // printing those expected stops, and let every other panic through.
     let default_hook = std::panic::take_hook();

@@ -21,6 +21,7 @@ use examples::comparison::{compare, CompareArgs};
 use examples::training::{Datasets, TrainError};
 
 fn main() -> ExitCode {
+    examples::exit_quietly_on_closed_pipe();
     let args = CompareArgs::parse();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,

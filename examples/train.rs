@@ -29,6 +29,7 @@ use examples::training::{
 const TARGET: f64 = 0.98;
 
 fn main() -> ExitCode {
+    examples::exit_quietly_on_closed_pipe();
     let args = TrainArgs::parse();
     match run(&args) {
         Ok(code) => code,

@@ -21,6 +21,7 @@ use examples::plot::{self, Track};
 use examples::trajectory::{run, Cli, OptimizerKind, TrajectoryError};
 
 fn main() -> ExitCode {
+    examples::exit_quietly_on_closed_pipe();
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // The JSON echoes the optimizer's name as typed: tools that passed `nag` look for `nag`.
