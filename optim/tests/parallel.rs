@@ -1,4 +1,7 @@
 //! The driver splits large updates over the cores; the split must not change a single bit.
+//!
+//! One test in this file (its own process), so that no other test's split keeps the helper
+//! thread busy: the two-thread run really runs on two threads.
 
 use autograd::ndarray::Dimension;
 use autograd::{ArrayD, IxDyn, Parameters, Tensor};
