@@ -6,9 +6,10 @@
 //! each, with single-threaded work between them. rayon's idle worker goes to sleep after a few
 //! microseconds, and waking it costs a system call and an inter-processor interrupt (tens of
 //! microseconds on a virtual machine) every time; while it wakes, the caller often runs both
-//! halves itself. Measured with `perf stat`: about 25 context switches per W1 step. The helper
-//! here spins for [`SPIN`] after each job before it sleeps, as OpenMP runtimes do
-//! (`KMP_BLOCKTIME`), so between the products of a step it is already awake.
+//! halves itself. The helper here spins for [`SPIN`] after each job before it sleeps, as OpenMP
+//! runtimes do (`KMP_BLOCKTIME`), so between the products of a step it is already awake.
+//! Measured on one W1-SGD epoch (`perf stat -e context-switches`, `benches` `workload`): 23,902
+//! context switches and 0.67 s with `rayon::join`, 28 and 0.52 s with this, the same weights.
 //!
 //! Threads: `AUTOGRAD_THREADS` (1 or more; default: the cores available). With 1, or inside
 //! [`one_thread`], `join` runs both closures on the calling thread, `a` first. The helper
