@@ -197,14 +197,8 @@ fn print_header(data_args: &DataArgs, trainer: &Trainer, data: &Datasets, dir: &
         plural(config.epochs, "epoch"),
         config.batch_size,
         config.seed,
-        threads()
+        autograd::parallel::threads() // AUTOGRAD_THREADS, at most 2
     );
-}
-
-/// Threads the matrix products and optimizer steps use (`AUTOGRAD_THREADS`, default all cores,
-/// at most 2).
-fn threads() -> usize {
-    autograd::parallel::threads()
 }
 
 /// A progress bar per epoch on stderr (only when it is a terminal), and one line per epoch on
