@@ -139,7 +139,7 @@ impl Datasets {
 
     /// Width of one input row (784 for MNIST).
     pub fn input_size(&self) -> usize {
-        self.train.images.ncols()
+        self.train.dim().1
     }
 }
 

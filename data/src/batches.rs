@@ -1,4 +1,5 @@
-//! Mini-batches: a seeded permutation per epoch, then one gather copy per batch.
+//! Mini-batches: a seeded permutation per epoch, then one gather per batch, which standardizes
+//! raw `u8` pixels into the batch's `f32` array as it copies them.
 //!
 //! The generator is [`ChaCha8Rng`], whose output for a given seed is fixed by its specification
 //! (not by the `rand` version), and the shuffle is a Fisher–Yates written out below, so the same
@@ -21,8 +22,10 @@ pub enum Order {
     Shuffled { seed: u64, epoch: u64 },
 }
 
-/// One mini-batch: images `[B, 784]` (standardized like the split) and their class indices
-/// `[B]`, both owned so they can move into a tensor without a copy.
+/// One mini-batch: images `[B, 784]` (standardized with the split's [`Normalization`]) and their
+/// class indices `[B]`, both owned so they can move into a tensor without a copy.
+///
+/// [`Normalization`]: crate::Normalization
 #[derive(Clone, Debug, PartialEq)]
 pub struct Batch {
     /// `[B, 784]`, row `i` is sample `i` of the batch.
@@ -88,12 +91,7 @@ impl Iterator for Batches<'_> {
         let indices = &self.order[self.next..stop];
         self.next = stop;
 
-        let width = self.split.images.ncols();
-        let source = self.split.images.view();
-        let mut images = Array2::<f32>::zeros((indices.len(), width));
-        for (mut row, &i) in images.rows_mut().into_iter().zip(indices) {
-            row.assign(&source.row(i));
-        }
+        let images = self.split.gather(indices);
         let labels = indices
             .iter()
             .map(|&i| usize::from(self.split.labels[i]))

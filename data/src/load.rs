@@ -1,4 +1,5 @@
-//! Loading a dataset directory: four IDX files to a standardized train and test [`Split`].
+//! Loading a dataset directory: four IDX files to a train and a test [`Split`] (raw pixels and
+//! the statistics that standardize each batch).
 
 use std::path::{Path, PathBuf};
 
@@ -27,8 +28,8 @@ pub(crate) fn locate(dir: &Path, spec: &FileSpec) -> Option<PathBuf> {
 }
 
 /// Loads the four files of `dataset` from `dir` (raw or `.gz`, as [`obtain`](crate::obtain)
-/// leaves them or as a user keeps them) and standardizes the images with the dataset's default
-/// statistics ([`Dataset::normalization`]).
+/// leaves them or as a user keeps them). The splits hold the raw `u8` pixels and standardize
+/// each batch with the dataset's default statistics ([`Dataset::normalization`]).
 ///
 /// Checks the format of every file (see [`read_images`]) but does not hash them: that is
 /// [`obtain`](crate::obtain)'s job, done once.
@@ -37,7 +38,8 @@ pub(crate) fn locate(dir: &Path, spec: &FileSpec) -> Option<PathBuf> {
 /// use data::{load, obtain, Dataset, Source};
 /// let dir = obtain(Dataset::Mnist, &Source::from_env(Dataset::Mnist))?;
 /// let mnist = load(Dataset::Mnist, &dir)?;
-/// assert_eq!(mnist.train.images.dim(), (60_000, 784));
+/// assert_eq!(mnist.train.dim(), (60_000, 784));
+/// assert_eq!(mnist.train.pixel_bytes(), 60_000 * 784); // 1 byte per pixel
 /// # Ok::<(), data::DataError>(())
 /// ```
 ///
@@ -85,5 +87,5 @@ pub fn load_split(images: &Path, labels: &Path, norm: Normalization) -> Result<S
             label_count: classes.len(),
         });
     }
-    Ok(Split::new(norm.to_f32(pixels.view()), classes))
+    Ok(Split::from_raw(pixels, norm, classes))
 }

@@ -36,10 +36,22 @@ impl Normalization {
     /// Converts raw `u8` pixels `[N, D]` to standardized `f32` `[N, D]`:
     /// `(p / 255 - mean) / std`.
     pub fn to_f32(&self, raw: ArrayView2<u8>) -> Array2<f32> {
-        // One multiply-add per pixel: (p/255 - mean)/std = p * scale + shift.
-        let scale = 1.0 / (255.0 * self.std);
-        let shift = -self.mean / self.std;
-        raw.mapv(|p| f32::from(p) * scale + shift)
+        let (scale, shift) = self.scale_shift();
+        raw.mapv(|p| standardize(p, scale, shift))
+    }
+
+    /// Appends the standardized values of `raw` to `out`, as [`Normalization::to_f32`] would
+    /// compute them (the same operations, hence the same bits); used to normalize a batch as it
+    /// is drawn.
+    pub(crate) fn extend_f32(&self, raw: &[u8], out: &mut Vec<f32>) {
+        let (scale, shift) = self.scale_shift();
+        out.extend(raw.iter().map(|&p| standardize(p, scale, shift)));
+    }
+
+    /// `(scale, shift)` such that `(p / 255 - mean) / std = p * scale + shift`.
+    fn scale_shift(&self) -> (f32, f32) {
+        // One multiply-add per pixel instead of a division.
+        (1.0 / (255.0 * self.std), -self.mean / self.std)
     }
 
     /// Mean and (population) standard deviation over all entries of `images`, e.g. `[N, 784]`
@@ -64,6 +76,13 @@ impl Normalization {
             std: std as f32,
         }
     }
+}
+
+/// One pixel: the single place where the arithmetic is written, so that normalizing a whole set
+/// up front and normalizing each batch as it is drawn give the same bits.
+#[inline(always)]
+fn standardize(p: u8, scale: f32, shift: f32) -> f32 {
+    f32::from(p) * scale + shift
 }
 
 #[cfg(test)]

@@ -15,8 +15,16 @@ fn loads_raw_and_gzip_alike() {
     let a = load(Dataset::Mnist, raw.path()).unwrap();
     let b = load(Dataset::Mnist, gz.path()).unwrap();
     assert_eq!(a, b);
-    assert_eq!(a.train.images.dim(), (12, 784));
-    assert_eq!(a.test.images.dim(), (5, 784));
+    assert_eq!(a.train.dim(), (12, 784));
+    assert_eq!(a.test.dim(), (5, 784));
+    // Held as the bytes of the file, 1 per pixel, with the dataset's statistics.
+    let file = read_images(&raw.path().join("train-images-idx3-ubyte")).unwrap();
+    assert_eq!(a.train.raw(), Some(file.view()));
+    assert_eq!(a.train.pixel_bytes(), 12 * 784);
+    assert_eq!(
+        a.train.normalization(),
+        Some(Dataset::Mnist.normalization())
+    );
     assert_eq!(a.train.labels, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
     assert_eq!(a.test.labels, [0, 1, 2, 3, 4]);
 }
@@ -41,17 +49,19 @@ fn pixels_are_scaled_then_standardized() {
     dir.write("t10k-labels-idx1-ubyte", &idx_labels(&[0]));
 
     let unit = load_with(Dataset::Mnist, dir.path(), Normalization::IDENTITY).unwrap();
-    let row = unit.train.images.row(0);
+    let images = unit.train.images_f32();
+    let row = images.row(0);
     assert_eq!((row[0], row[1]), (0.0, 1.0));
     assert!((row[2] - 0.2).abs() < 1e-6);
 
     // MNIST: (x - 0.1307) / 0.3081; Fashion-MNIST: (x - 0.2860) / 0.3530.
     let mnist = load(Dataset::Mnist, dir.path()).unwrap();
-    let row = mnist.train.images.row(0);
+    let images = mnist.train.images_f32();
+    let row = images.row(0);
     assert!((row[0] - (-0.1307 / 0.3081)).abs() < 1e-5, "{}", row[0]);
     assert!((row[1] - (0.8693 / 0.3081)).abs() < 1e-5, "{}", row[1]);
     let fashion = load(Dataset::FashionMnist, dir.path()).unwrap();
-    assert!((fashion.test.images[[0, 0]] - (-0.2860 / 0.3530)).abs() < 1e-5);
+    assert!((fashion.test.images_f32()[[0, 0]] - (-0.2860 / 0.3530)).abs() < 1e-5);
 }
 
 #[test]
@@ -70,7 +80,7 @@ fn empty_sets_load() {
     write_dataset(&dir, 0, 0, false);
     let m = load(Dataset::Mnist, dir.path()).unwrap();
     assert!(m.train.is_empty() && m.test.is_empty());
-    assert_eq!(m.train.images.dim(), (0, 784));
+    assert_eq!(m.train.dim(), (0, 784));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! Skipped with a message otherwise, unless `MNIST_REQUIRED=1`, which CI sets after fetching
 //! the data with `data::obtain`.
 
-use data::{load, obtain, Dataset, Normalization, Order, Source};
+use data::{load, obtain, Dataset, Normalization, Order, Source, Split};
 
 #[test]
 fn real_mnist_loads_and_verifies() {
@@ -21,15 +21,18 @@ fn real_mnist_loads_and_verifies() {
     };
 
     let mnist = load(dataset, &dir).expect("verified files load");
-    assert_eq!(mnist.train.images.dim(), (60_000, 784));
-    assert_eq!(mnist.test.images.dim(), (10_000, 784));
+    assert_eq!(mnist.train.dim(), (60_000, 784));
+    assert_eq!(mnist.test.dim(), (10_000, 784));
+    // Held as bytes: 1 per pixel, a quarter of what f32 would take.
+    assert_eq!(mnist.train.pixel_bytes(), 60_000 * 784);
+    assert_eq!(mnist.test.pixel_bytes(), 10_000 * 784);
     assert_eq!(mnist.train.labels.len(), 60_000);
     assert_eq!(mnist.test.labels.len(), 10_000);
     assert_eq!(mnist.train.labels[0], 5);
     assert_eq!(mnist.test.labels[0], 7);
 
     // The default statistics are those of the training set: standardized, mean ~0 and std ~1.
-    let stats = Normalization::of(mnist.train.images.view());
+    let stats = Normalization::of(mnist.train.images_f32().view());
     assert!(
         stats.mean.abs() < 1e-3 && (stats.std - 1.0).abs() < 1e-3,
         "{stats:?}"
@@ -37,6 +40,23 @@ fn real_mnist_loads_and_verifies() {
 
     let (train, val) = mnist.train.split_validation(5_000, 0);
     assert_eq!((train.len(), val.len()), (55_000, 5_000));
+
+    // Bit-identical to the same split normalized up front (f32 storage): same samples, same bits.
+    let norm = train.normalization().expect("raw storage");
+    let upfront = Split::new(norm.to_f32(train.raw().unwrap()), train.labels.clone());
+    let order = Order::Shuffled { seed: 3, epoch: 1 };
+    for (a, b) in train
+        .batches(100, order, false)
+        .zip(upfront.batches(100, order, false))
+    {
+        assert_eq!((a.labels, a.images.dim()), (b.labels, b.images.dim()));
+        assert!(a
+            .images
+            .iter()
+            .zip(&b.images)
+            .all(|(x, y)| x.to_bits() == y.to_bits()));
+    }
+
     let batches = train.batches(128, Order::Shuffled { seed: 0, epoch: 0 }, true);
     assert_eq!(batches.len(), 55_000 / 128);
     let mut class_counts = [0usize; 10];

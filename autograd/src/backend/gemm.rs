@@ -1,17 +1,15 @@
 //! The one place where matrix products are computed: `C ← α·A·B + β·C`.
 //!
 //! Every op that multiplies matrices (`matmul`, `linear`, and their backward passes) calls
-//! [`gemm()`], so the backend is chosen here and nowhere else:
-//! - with the `gemm` feature (default), the `gemm` crate, split over two cores with
-//!   [`crate::parallel::join`] when the product is large enough to pay for it (threads:
-//!   `AUTOGRAD_THREADS`, default all cores);
+//! [`gemm()`] or [`product`], so the backend is chosen here and nowhere else:
+//! - with the `gemm` feature (default), the `gemm` crate (which picks AVX2 or AVX-512 kernels
+//!   when the program starts), cut into one piece per thread when the product is large enough;
 //! - without it, ndarray's `general_mat_mul`, which calls `matrixmultiply`'s sgemm.
 //!
 //! Both take any strides, so transposed operands are views, never copies. The two backends sum
-//! in different orders, so their results agree to rounding, not bit for bit. A split product
-//! can round differently from the same product in one piece (the kernels block by size), so
-//! results are bit-identical from run to run for a given backend and thread count, and agree
-//! to rounding across thread counts.
+//! in different orders, so their results agree to rounding, not bit for bit; likewise a product
+//! cut into more pieces may round differently from the same product in fewer (see
+//! [`crate::backend`]).
 
 use ndarray::{
     Array2, ArrayBase, ArrayD, ArrayView2, ArrayViewMut2, Data, Dimension, Ix2, ShapeBuilder,
@@ -65,21 +63,26 @@ pub(crate) fn as_matrix<'a>(what: &str, value: &'a ArrayD<f32>) -> ArrayView2<'a
 
 /// `a · b` into a new `[m, n]` array laid out as `layout`.
 pub fn product(a: &ArrayView2<f32>, b: &ArrayView2<f32>, layout: Layout) -> Array2<f32> {
-    let shape = (a.nrows(), b.ncols());
-    let mut c = match layout {
-        Layout::RowMajor => Array2::zeros(shape),
-        Layout::ColumnMajor => Array2::zeros(shape.f()),
-    };
+    let shape = (a.nrows(), b.ncols()).set_f(layout == Layout::ColumnMajor);
+    if cfg!(feature = "gemm") && a.ncols() > 0 {
+        // With β = 0 the `gemm` crate writes every element of C without reading it, so the
+        // output need not be zeroed first.
+        let mut c = Array2::<f32>::uninit(shape);
+        // SAFETY: `MaybeUninit<f32>` has the layout of `f32`, and the product below overwrites
+        // every element (m·n of them, k > 0) before `assume_init`.
+        let mut view = unsafe { c.view_mut().assume_init() };
+        gemm(1.0, a, b, 0.0, &mut view);
+        return unsafe { c.assume_init() };
+    }
+    let mut c = Array2::zeros(shape);
     gemm(1.0, a, b, 0.0, &mut c.view_mut());
     c
 }
 
-/// Products with fewer multiply-adds than this run on one thread: below it, handing half to
-/// the helper costs more than it saves. Measured on W2 (batch 32; products of 3.2 M, 262 k and
-/// 20 k multiply-adds): one epoch 0.22 s with a threshold of 8 M, 0.18–0.19 s with 1 M and
-/// with 128 k.
+/// The fewest multiply-adds worth a piece of a product: below it, handing the piece to a worker
+/// costs more than computing it here.
 #[cfg(feature = "gemm")]
-const PARALLEL_MIN_WORK: usize = 1 << 20;
+const MIN_WORK_PER_PIECE: usize = 1 << 19;
 
 /// `c ← alpha·a·b + beta·c` for `a: [m, k]`, `b: [k, n]`, `c: [m, n]` (any strides).
 ///
@@ -103,16 +106,13 @@ pub fn gemm(
     backend(alpha, a, b, beta, c);
 }
 
-/// Splits a large product in two halves computed side by side, one per core: along the rows
-/// of `C` when it is taller than wide, else along its columns. Each half is an ordinary
-/// single-threaded product of sub-views.
+/// Cuts a large product into one piece per thread, along the rows of `C` when it is taller
+/// than wide, else along its columns; each piece is an ordinary single-threaded product of
+/// sub-views, so no piece waits on another.
 ///
-/// Why not the `gemm` crate's own threading: measured on one W1 epoch (batch 64, products of
-/// 17–26 M multiply-adds), one thread took 1.16 s, the crate's `Parallelism::Rayon(2)` 1.33 s,
-/// and these halves 0.82 s (then with `rayon::join`; 0.52 s now with [`join`] and column-major
-/// outputs); on W3 (batch 512) 2.84 s, 1.89 s and 1.75 s. The crate hands the threads many
-/// small pieces with a barrier each, and at these sizes waking threads costs more than the
-/// pieces; one [`join`] per product hands over one piece to a helper that is already awake.
+/// Why not the `gemm` crate's own threading: it hands the threads many small blocks with a
+/// barrier each, which at batch sizes of 32–512 costs more than the blocks (README, "where
+/// the speed comes from").
 #[cfg(feature = "gemm")]
 fn backend(
     alpha: f32,
@@ -121,30 +121,32 @@ fn backend(
     beta: f32,
     c: &mut ArrayViewMut2<f32>,
 ) {
-    use crate::parallel::{join, threads};
     use ndarray::{s, Axis};
     let (m, k) = a.dim();
     let n = b.ncols();
-    if threads() < 2 || m * n * k < PARALLEL_MIN_WORK {
+    let by_rows = m >= n;
+    let length = if by_rows { m } else { n };
+    // At most one piece per 16 rows or columns (one AVX-512 register of f32).
+    let pieces = super::pieces_for(m * n * k, MIN_WORK_PER_PIECE).min(length.div_ceil(16));
+    if pieces < 2 {
         return serial(alpha, a, b, beta, c);
     }
-    // Halves on a multiple of 16 (one AVX-512 register of f32) keep the kernels' edges aligned.
-    let half = |len: usize| (len / 2).next_multiple_of(16).min(len);
-    if m >= n {
-        let (a_top, a_bottom) = a.view().split_at(Axis(0), half(m));
-        let (mut c_top, mut c_bottom) = c.view_mut().split_at(Axis(0), half(m));
-        join(
-            || serial(alpha, &a_top, b, beta, &mut c_top),
-            || serial(alpha, &a_bottom, b, beta, &mut c_bottom),
-        );
-    } else {
-        let (b_left, b_right) = (b.slice(s![.., ..half(n)]), b.slice(s![.., half(n)..]));
-        let (mut c_left, mut c_right) = c.view_mut().split_at(Axis(1), half(n));
-        join(
-            || serial(alpha, a, &b_left, beta, &mut c_left),
-            || serial(alpha, a, &b_right, beta, &mut c_right),
-        );
+    let cuts = super::boundaries(length, pieces, 16);
+    let axis = if by_rows { Axis(0) } else { Axis(1) };
+    let mut parts = Vec::with_capacity(pieces);
+    let mut rest = c.view_mut();
+    for piece in cuts.windows(2) {
+        let (lo, hi) = (piece[0], piece[1]);
+        let (part, tail) = rest.split_at(axis, hi - lo);
+        rest = tail;
+        let (a_part, b_part) = if by_rows {
+            (a.slice(s![lo..hi, ..]), b.view())
+        } else {
+            (a.view(), b.slice(s![.., lo..hi]))
+        };
+        parts.push((a_part, b_part, part));
     }
+    super::pool::run_each(parts, |(a, b, mut c)| serial(alpha, &a, &b, beta, &mut c));
 }
 
 /// One product on the calling thread, through the `gemm` crate.
@@ -243,7 +245,7 @@ mod tests {
 
     #[test]
     fn matches_a_naive_triple_loop_for_every_layout() {
-        // Sizes past the parallel threshold too: 256·256·160 multiply-adds > 8·2²⁰.
+        // Sizes past the split threshold too: 256·160·256 multiply-adds make up to 20 pieces.
         for &(m, k, n) in &[(3, 4, 5), (1, 7, 1), (256, 160, 256)] {
             let a = Array2::from_shape_fn((m, k), |(i, j)| ((i * 7 + j * 3) % 11) as f32 - 5.0);
             let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 5 + j * 2) % 13) as f32 - 6.0);
@@ -263,6 +265,25 @@ mod tests {
                 let mut c = Array2::<f32>::from_elem((m, n), 1.0);
                 super::gemm(2.0, &a.view(), &b_view, 0.5, &mut c.view_mut());
                 assert_eq!(c, expected, "[{m}, {k}]·[{k}, {n}]");
+            }
+        }
+    }
+
+    #[test]
+    fn every_thread_count_agrees_with_one_thread() {
+        use crate::backend::with_threads;
+        // Tall (split by rows) and wide (split by columns) products of W1's and W3's sizes.
+        for &(m, k, n) in &[(784, 64, 512), (64, 512, 784), (512, 1024, 1024)] {
+            let a = Array2::from_shape_fn((m, k), |(i, j)| ((i * 7 + j * 3) % 11) as f32 / 11.0);
+            let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 5 + j * 2) % 13) as f32 / 13.0);
+            let one = with_threads(1, || product(&a.view(), &b.view(), Layout::ColumnMajor));
+            for threads in 2..=8 {
+                let many = with_threads(threads, || product(&a.view(), &b.view(), Layout::ColumnMajor));
+                let again = with_threads(threads, || product(&a.view(), &b.view(), Layout::ColumnMajor));
+                assert_eq!(many, again, "{threads} threads: not the same bits twice");
+                // Sums of k products of values in [0, 1): agreement to f32 rounding.
+                let worst = (&many - &one).iter().fold(0.0f32, |w, d| w.max(d.abs()));
+                assert!(worst <= 1e-6 * k as f32, "[{m}, {k}]·[{k}, {n}], {threads} threads: {worst}");
             }
         }
     }
