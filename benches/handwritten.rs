@@ -1,12 +1,13 @@
 //! A fully connected ReLU network trained by hand: forward, backward and update written out
 //! with preallocated buffers and the same matrix-product routine as autograd
-//! ([`autograd::gemm::gemm`]). Nothing here allocates after construction.
+//! ([`autograd::backend::gemm::gemm`]). Nothing here allocates after construction.
 //!
 //! It is the yardstick for "what does the autograd framework cost": the bench `train_step`
 //! runs one step of this and one step of the `nn` + `optim` equivalent on the same batch.
 
-use autograd::gemm::gemm;
-use ndarray::{Array1, Array2, ArrayView2, Axis, ShapeBuilder, Zip};
+use autograd::backend::elementwise::{for_each_divided, Divisible};
+use autograd::backend::gemm::gemm;
+use ndarray::{Array, Array1, Array2, ArrayView2, Axis, Dimension, ShapeBuilder, Zip};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -52,7 +53,7 @@ impl Mlp {
             .collect();
         Mlp {
             layers,
-            // The layouts autograd uses (`autograd::gemm::Layout`): the input batch row-major as
+            // The layouts autograd uses (`autograd::backend::gemm::Layout`): the input batch row-major as
             // it comes, layer outputs and their gradients column-major.
             activations: std::iter::once(Array2::zeros((batch, sizes[0])))
                 .chain(sizes[1..].iter().map(|&n| Array2::zeros((batch, n).f())))
@@ -135,33 +136,68 @@ impl Mlp {
                     });
             }
         }
-        // The update of the first layer (the largest) on one core, the others on the other, as
-        // the `optim` driver splits a large step.
-        let (first, rest) = self.layers.split_at_mut(1);
-        autograd::parallel::join(
-            || first.iter_mut().for_each(|l| l.momentum_step(lr, momentum)),
-            || rest.iter_mut().for_each(|l| l.momentum_step(lr, momentum)),
-        );
+        // The updates cut into pieces over the threads, as the `optim` driver does.
+        let runs = self
+            .layers
+            .iter_mut()
+            .flat_map(|l| {
+                [
+                    MomentumRun::of(&mut l.weight, &mut l.velocity_weight, &l.grad_weight),
+                    MomentumRun::of(&mut l.bias, &mut l.velocity_bias, &l.grad_bias),
+                ]
+            })
+            .collect();
+        for_each_divided(runs, |r: MomentumRun| r.step(lr, momentum));
         loss / batch
     }
 }
 
-impl Layer {
-    /// `v ← μv + g`, `w ← w − λv` for the weight and the bias.
-    fn momentum_step(&mut self, lr: f32, momentum: f32) {
-        Zip::from(&mut self.weight)
-            .and(&mut self.velocity_weight)
-            .and(&self.grad_weight)
-            .for_each(|w, v, &g| {
-                *v = momentum * *v + g;
-                *w -= lr * *v;
-            });
-        Zip::from(&mut self.bias)
-            .and(&mut self.velocity_bias)
-            .and(&self.grad_bias)
-            .for_each(|w, v, &g| {
-                *v = momentum * *v + g;
-                *w -= lr * *v;
-            });
+/// The same run of elements of a weight, its velocity and its gradient.
+struct MomentumRun<'a> {
+    w: &'a mut [f32],
+    v: &'a mut [f32],
+    g: &'a [f32],
+}
+
+impl<'a> MomentumRun<'a> {
+    fn of<D: Dimension>(
+        w: &'a mut Array<f32, D>,
+        v: &'a mut Array<f32, D>,
+        g: &'a Array<f32, D>,
+    ) -> Self {
+        let contiguous = "weights, velocities and gradients are row-major";
+        MomentumRun {
+            w: w.as_slice_mut().expect(contiguous),
+            v: v.as_slice_mut().expect(contiguous),
+            g: g.as_slice().expect(contiguous),
+        }
+    }
+
+    /// `v ← μv + g`, `w ← w − λv`.
+    fn step(self, lr: f32, momentum: f32) {
+        for ((w, v), &g) in self.w.iter_mut().zip(self.v.iter_mut()).zip(self.g) {
+            *v = momentum * *v + g;
+            *w -= lr * *v;
+        }
+    }
+}
+
+impl Divisible for MomentumRun<'_> {
+    fn len(&self) -> usize {
+        self.w.len()
+    }
+
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (w, w_rest) = self.w.split_at_mut(mid);
+        let (v, v_rest) = self.v.split_at_mut(mid);
+        let (g, g_rest) = self.g.split_at(mid);
+        (
+            MomentumRun { w, v, g },
+            MomentumRun {
+                w: w_rest,
+                v: v_rest,
+                g: g_rest,
+            },
+        )
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! `cargo bench -p benches --bench matmul`
 
-use autograd::gemm::gemm;
+use autograd::backend::gemm::gemm;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ndarray::{Array2, ShapeBuilder};
 
@@ -19,7 +19,7 @@ fn products(c: &mut Criterion) {
     ];
     let mut group = c.benchmark_group("matmul");
     for (name, batch, inputs, outputs) in layers {
-        // The layouts autograd uses (`autograd::gemm::Layout`): the input batch row-major,
+        // The layouts autograd uses (`autograd::backend::gemm::Layout`): the input batch row-major,
         // layer outputs and their gradients column-major, weights row-major. `x` stands for the
         // input of a hidden layer, so column-major too; the row-major variants show what the
         // layout choice saves.

@@ -197,7 +197,7 @@ fn print_header(data_args: &DataArgs, trainer: &Trainer, data: &Datasets, dir: &
         plural(config.epochs, "epoch"),
         config.batch_size,
         config.seed,
-        autograd::parallel::threads() // AUTOGRAD_THREADS, at most 2
+        autograd::backend::threads()
     );
 }
 

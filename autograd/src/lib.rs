@@ -20,11 +20,13 @@
 //! - `broadcast.rs` — broadcasting and the one helper that sums a gradient back to a shape;
 //! - `ops/` — one file per op, forward and backward side by side;
 //! - `no_grad.rs`, `anomaly.rs`, `graph.rs`, `gradcheck.rs` — tools for looking inside;
-//! - `gemm.rs`, `parallel.rs` — the matrix products and how they use two cores.
+//!
+//! How it is computed fast (matrix products, threads, memory layouts) is kept apart, in
+//! `backend/`, so that the files above read as math.
 
+pub mod backend;
 mod backward;
 mod broadcast;
-pub mod gemm;
 mod gradcheck;
 mod graph;
 mod no_grad;
@@ -34,7 +36,6 @@ mod params;
 mod tensor;
 
 pub mod anomaly;
-pub mod parallel;
 
 pub use backward::{BackwardOptions, Visit};
 pub use broadcast::{broadcast_shape, sum_to_shape};

@@ -199,7 +199,7 @@ impl Tensor {
     /// Borrows the value.
     ///
     /// Its memory order is the op's choice (products are column-major, see
-    /// [`crate::gemm::Layout`]): index or iterate it, which is always in logical order, or call
+    /// [`crate::backend::gemm::Layout`]): index or iterate it, which is always in logical order, or call
     /// `as_standard_layout()` when a row-major slice is needed.
     ///
     /// # Panics

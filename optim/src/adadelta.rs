@@ -17,7 +17,7 @@
 //! course form is `λ = 1`, and any `λ` reproduces PyTorch. Defaults are PyTorch's: `γ = 0.9`,
 //! `ε = 1e-6` (the course gives no values).
 
-use ndarray::{ArrayD, Zip};
+use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, check_positive, check_unit, OptimError};
 use crate::rule::{StepContext, UpdateRule};
@@ -80,9 +80,9 @@ impl UpdateRule for AdaDelta {
     fn update(
         &self,
         ctx: &StepContext,
-        w: &mut ArrayD<f32>,
-        g: &ArrayD<f32>,
-        state: &mut [ArrayD<f32>],
+        w: ArrayViewMut1<f32>,
+        g: ArrayView1<f32>,
+        state: &mut [ArrayViewMut1<f32>],
     ) {
         let (λ, γ, ε, wd) = (ctx.lr, self.gamma, self.eps, ctx.weight_decay);
         let [ma_g2, ma_dw2] = state else {

@@ -18,7 +18,7 @@
 //! towards 0 and learning stalls; and `λ` has the unit of `w` times `g` over `g`, i.e. it mixes
 //! units.
 
-use ndarray::{ArrayD, Zip};
+use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, check_positive, OptimError};
 use crate::rule::{Form, StepContext, UpdateRule};
@@ -92,9 +92,9 @@ impl UpdateRule for AdaGrad {
     fn update(
         &self,
         ctx: &StepContext,
-        w: &mut ArrayD<f32>,
-        g: &ArrayD<f32>,
-        state: &mut [ArrayD<f32>],
+        w: ArrayViewMut1<f32>,
+        g: ArrayView1<f32>,
+        state: &mut [ArrayViewMut1<f32>],
     ) {
         let (λ, ε, wd) = (ctx.lr, self.eps, ctx.weight_decay);
         let [G] = state else {

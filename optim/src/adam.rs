@@ -23,7 +23,7 @@
 //! Defaults: `λ = 0.001`, `β1 = 0.9`, `β2 = 0.999`, `ε = 1e-8`, `wd = 0` (PyTorch's `AdamW` uses
 //! `wd = 0.01`, as does `by_name("adamw")`). PyTorch's `amsgrad` is not offered.
 
-use ndarray::{ArrayD, Zip};
+use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, check_positive, check_unit, OptimError};
 use crate::rule::{StepContext, UpdateRule};
@@ -101,9 +101,9 @@ impl UpdateRule for Adam {
     fn update(
         &self,
         ctx: &StepContext,
-        w: &mut ArrayD<f32>,
-        g: &ArrayD<f32>,
-        state: &mut [ArrayD<f32>],
+        w: ArrayViewMut1<f32>,
+        g: ArrayView1<f32>,
+        state: &mut [ArrayViewMut1<f32>],
     ) {
         let (λ, β1, β2, ε) = (ctx.lr, self.beta1, self.beta2, self.eps);
         // The decay goes either into the gradient (L2) or straight onto the weights (AdamW).

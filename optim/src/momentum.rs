@@ -25,7 +25,7 @@
 //! scheduler), they differ: the course form's `ĝ` remembers the old rates, PyTorch's `v` is
 //! rescaled at once by the new one. The state slot is named `g_hat` (course) or `v` (PyTorch).
 
-use ndarray::{ArrayD, Zip};
+use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, OptimError};
 use crate::rule::{Form, MomentumSchedule, StepContext, UpdateRule};
@@ -93,9 +93,9 @@ impl UpdateRule for Momentum {
     fn update(
         &self,
         ctx: &StepContext,
-        w: &mut ArrayD<f32>,
-        g: &ArrayD<f32>,
-        state: &mut [ArrayD<f32>],
+        w: ArrayViewMut1<f32>,
+        g: ArrayView1<f32>,
+        state: &mut [ArrayViewMut1<f32>],
     ) {
         let (λ, μ, wd) = (ctx.lr, ctx.momentum, ctx.weight_decay);
         match self.form {

@@ -28,7 +28,7 @@
 //! for constant `μ` and `λ`, PyTorch's weights after `i` steps are the course form's look-ahead
 //! point `w_i − μ ĝ_i` (tested in `tests/optimizers.rs`).
 
-use ndarray::{ArrayD, Zip};
+use ndarray::{ArrayD, ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, OptimError};
 use crate::rule::{Form, MomentumSchedule, StepContext, UpdateRule};
@@ -110,9 +110,9 @@ impl UpdateRule for Nesterov {
     fn update(
         &self,
         ctx: &StepContext,
-        w: &mut ArrayD<f32>,
-        g: &ArrayD<f32>,
-        state: &mut [ArrayD<f32>],
+        w: ArrayViewMut1<f32>,
+        g: ArrayView1<f32>,
+        state: &mut [ArrayViewMut1<f32>],
     ) {
         let (λ, μ, wd) = (ctx.lr, ctx.momentum, ctx.weight_decay);
         match self.form {

@@ -7,9 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use autograd::parallel::{join, threads};
+use std::cell::Ref;
+
+use autograd::backend::elementwise::{flat, for_each_divided, Divisible};
 use autograd::{ParamId, Parameters};
-use ndarray::ArrayD;
+use ndarray::{ArrayD, ArrayView1, ArrayViewMut1, Axis};
 
 use crate::error::{check_lr, OptimError};
 use crate::rule::{StepContext, UpdateRule};
@@ -47,40 +49,62 @@ pub struct Optimizer<R: UpdateRule> {
     state: BTreeMap<ParamId, ParamState>,
 }
 
-/// One parameter's update, borrowed out of the registry so that it can run on another core.
+/// One parameter's update, or a part of it: the same run of elements of its weights, its
+/// gradient and its state buffers, with the values of this step.
 struct Update<'a> {
     ctx: StepContext,
-    w: &'a mut ArrayD<f32>,
-    g: &'a ArrayD<f32>,
-    slots: &'a mut Vec<ArrayD<f32>>,
+    w: ArrayViewMut1<'a, f32>,
+    g: ArrayView1<'a, f32>,
+    slots: Vec<ArrayViewMut1<'a, f32>>,
 }
 
-/// Below this many elements in all, the updates run on the calling thread: waking a second
-/// thread costs more than it saves (W2's 109,386 parameters update in about 20 µs).
-const PARALLEL_MIN_ELEMENTS: usize = 1 << 18;
-
-/// Runs the updates, splitting them into two groups of about equal size, one per core
-/// ([`join`]; a nested split runs on the thread that makes it). Measured on one W1 epoch
-/// with Adam (669,706 parameters, 2 cores): 0.97 s → 0.88 s.
-fn run_updates<R: UpdateRule>(rule: &R, updates: &mut [Update<'_>]) {
-    let total: usize = updates.iter().map(|u| u.w.len()).sum();
-    if updates.len() < 2 || total < PARALLEL_MIN_ELEMENTS || threads() < 2 {
-        for u in updates {
-            rule.update(&u.ctx, u.w, u.g, u.slots);
-        }
-        return;
+impl Divisible for Update<'_> {
+    fn len(&self) -> usize {
+        self.w.len()
     }
-    // The first position where the running size reaches half of the total.
-    let mut running = 0;
-    let middle = updates
-        .iter()
-        .position(|u| {
-            running += u.w.len();
-            2 * running >= total
-        })
-        .map_or(1, |i| (i + 1).clamp(1, updates.len() - 1));
-    let (first, second) = updates.split_at_mut(middle);
-    join(|| run_updates(rule, first), || run_updates(rule, second));
+
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (w, w_rest) = self.w.split_at(Axis(0), mid);
+        let (g, g_rest) = self.g.split_at(Axis(0), mid);
+        let (slots, slots_rest) = self
+            .slots
+            .into_iter()
+            .map(|s| s.split_at(Axis(0), mid))
+            .unzip();
+        let ctx = self.ctx;
+        (
+            Update { ctx, w, g, slots },
+            Update {
+                ctx,
+                w: w_rest,
+                g: g_rest,
+                slots: slots_rest,
+            },
+        )
+    }
+}
+
+/// A parameter's gradient as the tensor holds it, or a copy in row-major order.
+enum Gradient<'a> {
+    Borrowed(Ref<'a, ArrayD<f32>>),
+    Copied(ArrayD<f32>),
+}
+
+impl Gradient<'_> {
+    fn flat(&self) -> ArrayView1<'_, f32> {
+        let g = match self {
+            Gradient::Borrowed(g) => &**g,
+            Gradient::Copied(g) => g,
+        };
+        ArrayView1::from(g.as_slice().expect("row-major, checked when borrowed"))
+    }
+}
+
+/// Makes `a` row-major if it is not (a parameter or buffer built or loaded in another order).
+fn standard_layout(a: &mut ArrayD<f32>) {
+    if !a.is_standard_layout() {
+        *a = a.as_standard_layout().into_owned();
+    }
 }
 
 /// A saved optimizer state, keyed by parameter *name* so that it maps back onto a model rebuilt
@@ -161,10 +185,9 @@ impl<R: UpdateRule> Optimizer<R> {
     /// The loop over the registry. `looked_ahead`: parameters were moved by `look_ahead`, so
     /// those that got no gradient must be moved back.
     ///
-    /// With enough elements to update and more than one core, the parameters are borrowed
-    /// here and their updates then split over the cores ([`run_updates`]); each parameter's
-    /// update is independent of the others, so the split changes no result. Otherwise each
-    /// is updated as it is reached, without allocating.
+    /// Each parameter with a gradient becomes an [`Update`] of its elements, and the backend
+    /// applies the rule to all of them ([`for_each_divided`]); every element's update depends
+    /// on that element alone, so how the backend divides them changes no result.
     fn update_all(&mut self, looked_ahead: bool) {
         let step = self.step + 1;
         let momentum = self.rule.momentum(step);
@@ -176,13 +199,7 @@ impl<R: UpdateRule> Optimizer<R> {
             momentum,
             weight_decay,
         };
-        let with_gradient: usize = self
-            .params
-            .iter()
-            .filter_map(|p| p.tensor.grad().map(|g| g.len()))
-            .sum();
-        let parallel = with_gradient >= PARALLEL_MIN_ELEMENTS && threads() > 1;
-        let mut borrowed = Vec::new(); // stays empty, unallocated, unless `parallel`
+        let mut borrowed = Vec::new();
         for p in self.params.iter() {
             let Some(g) = p.tensor.grad() else {
                 if let (true, Some(s)) = (looked_ahead, self.state.get(&p.id)) {
@@ -201,35 +218,45 @@ impl<R: UpdateRule> Optimizer<R> {
                 g.shape(),
                 w.shape()
             );
+            // Weights, gradient and state are walked as one run in the same memory order.
+            standard_layout(&mut w);
+            let g = if g.is_standard_layout() {
+                Gradient::Borrowed(g)
+            } else {
+                Gradient::Copied(g.as_standard_layout().into_owned())
+            };
             let s = self.state.entry(p.id).or_insert_with(|| ParamState {
                 t: 0,
                 slots: vec![ArrayD::zeros(w.raw_dim()); n_slots],
             });
-            if parallel {
-                borrowed.push((p.id, w, g));
-            } else {
-                s.t += 1;
-                self.rule.update(&context(s.t), &mut w, &g, &mut s.slots);
-            }
+            s.slots.iter_mut().for_each(standard_layout);
+            s.t += 1;
+            borrowed.push((context(s.t), p.id, w, g));
         }
-        if parallel {
-            // `borrowed` and the state map are both in id order: walk them side by side.
-            let mut states = self.state.iter_mut();
-            let mut updates: Vec<Update<'_>> = borrowed
-                .iter_mut()
-                .map(|(id, w, g)| {
-                    let (_, s) = states.find(|(k, _)| *k == id).expect("state created above");
-                    s.t += 1;
-                    Update {
-                        ctx: context(s.t),
-                        w,
-                        g,
-                        slots: &mut s.slots,
-                    }
-                })
-                .collect();
-            run_updates(&self.rule, &mut updates);
-        }
+        // `borrowed` and the state map are both in id order: walk them side by side.
+        let mut states = self.state.iter_mut();
+        let updates = borrowed
+            .iter_mut()
+            .map(|(ctx, id, w, g)| {
+                let (_, s) = states.find(|(k, _)| *k == id).expect("state created above");
+                Update {
+                    ctx: *ctx,
+                    w: flat(w),
+                    g: g.flat(),
+                    slots: s.slots.iter_mut().map(flat).collect(),
+                }
+            })
+            .collect();
+        let rule = &self.rule;
+        for_each_divided(updates, |u| {
+            let Update {
+                ctx,
+                w,
+                g,
+                mut slots,
+            } = u;
+            rule.update(&ctx, w, g, &mut slots);
+        });
         self.step = step;
     }
 

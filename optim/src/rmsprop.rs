@@ -14,7 +14,7 @@
 //! root; Hinton's lecture values), PyTorch `λ = 0.01, γ = 0.99, ε = 1e-8` (outside). PyTorch's
 //! `momentum` and `centered` options are not offered (both off, PyTorch's defaults).
 
-use ndarray::{ArrayD, Zip};
+use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, check_positive, check_unit, OptimError};
 use crate::rule::{Form, StepContext, UpdateRule};
@@ -92,9 +92,9 @@ impl UpdateRule for RmsProp {
     fn update(
         &self,
         ctx: &StepContext,
-        w: &mut ArrayD<f32>,
-        g: &ArrayD<f32>,
-        state: &mut [ArrayD<f32>],
+        w: ArrayViewMut1<f32>,
+        g: ArrayView1<f32>,
+        state: &mut [ArrayViewMut1<f32>],
     ) {
         let (λ, γ, ε, wd) = (ctx.lr, self.gamma, self.eps, ctx.weight_decay);
         let [ma_g2] = state else {

@@ -3,7 +3,7 @@
 //! Every algorithm file (`sgd.rs`, …, `adam.rs`) implements [`UpdateRule`] for its config struct;
 //! the loop over the parameter registry is written once, in [`Optimizer`](crate::Optimizer).
 
-use ndarray::ArrayD;
+use ndarray::{ArrayD, ArrayView1, ArrayViewMut1};
 
 use crate::error::OptimError;
 
@@ -71,13 +71,16 @@ pub trait UpdateRule: Sync {
 
     /// Updates `w` in place from its gradient `g` and its state.
     ///
-    /// Shapes: `w`, `g` and every buffer of `state` have the same shape. Must not allocate.
+    /// `w`, `g` and every buffer of `state` are the same run of one parameter's elements, in
+    /// memory order: the whole parameter, or a part of it when the driver spreads a large
+    /// step over several threads. So a rule treats each element on its own, as every rule of
+    /// the course does. Must not allocate.
     fn update(
         &self,
         ctx: &StepContext,
-        w: &mut ArrayD<f32>,
-        g: &ArrayD<f32>,
-        state: &mut [ArrayD<f32>],
+        w: ArrayViewMut1<f32>,
+        g: ArrayView1<f32>,
+        state: &mut [ArrayViewMut1<f32>],
     );
 
     /// True when the rule needs the gradient at a point other than `w` (NAG, course form):

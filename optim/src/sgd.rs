@@ -9,7 +9,7 @@
 //! example, a mini-batch or the full batch is the caller's choice of loss, not the optimizer's.
 //! PyTorch's `dampening` and `maximize` options are not offered.
 
-use ndarray::{ArrayD, Zip};
+use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, OptimError};
 use crate::rule::{StepContext, UpdateRule};
@@ -62,9 +62,9 @@ impl UpdateRule for Sgd {
     fn update(
         &self,
         ctx: &StepContext,
-        w: &mut ArrayD<f32>,
-        g: &ArrayD<f32>,
-        _state: &mut [ArrayD<f32>],
+        w: ArrayViewMut1<f32>,
+        g: ArrayView1<f32>,
+        _state: &mut [ArrayViewMut1<f32>],
     ) {
         let (λ, wd) = (ctx.lr, ctx.weight_decay);
         Zip::from(w).and(g).for_each(|w, &g| {

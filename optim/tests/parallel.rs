@@ -1,20 +1,20 @@
-//! The driver splits large updates over the cores; the split must not change a single bit.
+//! The backend splits large updates over the threads; the split must not change a single bit.
 //!
-//! One test in this file (its own process), so that no other test's split keeps the helper
-//! thread busy: the two-thread run really runs on two threads.
+//! `with_threads(n)` cuts the work into `n` pieces whatever the machine's core count, so this
+//! compares real splits even on one core.
 
 use autograd::ndarray::Dimension;
 use autograd::{ArrayD, IxDyn, Parameters, Tensor};
 use optim::{by_name, Form, Hyper};
 
-/// Runs three steps of `name` on a 700×400 parameter (280,000 elements: above the driver's
-/// parallel threshold) and a small one, on one thread or on as many as allowed (two), with
+/// Runs three steps of `name` on a 1000×600 parameter (600,000 elements: enough for nine
+/// pieces) and a small one, with the updates cut into `threads` pieces, with
 /// gradients g = 0.5·w + 0.01·(index mod 7) set by hand; returns the final values.
-fn three_steps(name: &str, form: Form, one_thread: bool) -> Vec<Vec<f32>> {
+fn three_steps(name: &str, form: Form, threads: usize) -> Vec<Vec<f32>> {
     let run = || {
         let mut params = Parameters::new();
-        let big = Tensor::from_array(ArrayD::from_shape_fn(IxDyn(&[700, 400]), |i| {
-            ((i[0] * 400 + i[1]) % 13) as f32 * 0.1 - 0.6
+        let big = Tensor::from_array(ArrayD::from_shape_fn(IxDyn(&[1000, 600]), |i| {
+            ((i[0] * 600 + i[1]) % 13) as f32 * 0.1 - 0.6
         }))
         .requires_grad();
         let small = Tensor::from_vec(vec![0.3, -0.2, 0.1], &[3])
@@ -49,11 +49,7 @@ fn three_steps(name: &str, form: Form, one_thread: bool) -> Vec<Vec<f32>> {
         }
         vec![big.to_vec(), small.to_vec()]
     };
-    if one_thread {
-        autograd::parallel::one_thread(run)
-    } else {
-        run()
-    }
+    autograd::backend::with_threads(threads, run)
 }
 
 #[test]
@@ -62,15 +58,17 @@ fn splitting_updates_over_threads_changes_no_bit() {
         "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw",
     ] {
         for form in [Form::Course, Form::PyTorch] {
-            let one = three_steps(name, form, true);
-            let two = three_steps(name, form, false);
-            for (a, b) in one.iter().zip(&two) {
-                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                assert_eq!(
-                    bits(a),
-                    bits(b),
-                    "{name} ({form:?}): 1 thread and 2 threads differ"
-                );
+            let one = three_steps(name, form, 1);
+            for threads in [2, 3, 5, 8] {
+                let many = three_steps(name, form, threads);
+                for (a, b) in one.iter().zip(&many) {
+                    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(
+                        bits(a),
+                        bits(b),
+                        "{name} ({form:?}): 1 thread and {threads} threads differ"
+                    );
+                }
             }
             // And the steps did move the weights.
             assert_ne!(one[0][1], 0.1 * 1.0 - 0.6, "{name}: no update happened");

@@ -12,9 +12,7 @@ use super::{boundaries, pieces_for, pool};
 
 /// The fewest elements worth a piece: below it, handing the piece to a worker costs more than
 /// computing it here.
-fn min_elements() -> usize { static V: std::sync::OnceLock<usize> = std::sync::OnceLock::new(); *V.get_or_init(|| std::env::var("TMP_MIN_EL").ok().and_then(|v| v.parse().ok()).unwrap_or(1 << 16)) }
-#[allow(non_snake_case)]
-fn MIN_ELEMENTS_PER_PIECE_F() -> usize { min_elements() }
+const MIN_ELEMENTS_PER_PIECE: usize = 1 << 14;
 
 /// `f` of every element, in a new array laid out like `a`.
 ///
@@ -25,7 +23,7 @@ fn MIN_ELEMENTS_PER_PIECE_F() -> usize { min_elements() }
 /// assert_eq!(map(&a, |x| x.max(0.0)), arr1(&[0.0, 2.0]).into_dyn());
 /// ```
 pub fn map(a: &ArrayD<f32>, f: impl Fn(f32) -> f32 + Sync) -> ArrayD<f32> {
-    let pieces = pieces_for(a.len(), MIN_ELEMENTS_PER_PIECE_F());
+    let pieces = pieces_for(a.len(), MIN_ELEMENTS_PER_PIECE);
     let (Some(source), true) = (a.as_slice_memory_order(), pieces > 1) else {
         return a.mapv(f);
     };
@@ -39,11 +37,14 @@ pub fn map(a: &ArrayD<f32>, f: impl Fn(f32) -> f32 + Sync) -> ArrayD<f32> {
         .into_iter()
         .zip(cuts.windows(2).map(|c| &source[c[0]..c[1]]))
         .collect();
-    pool::run_each(parts, |(target, source): (&mut [MaybeUninit<f32>], &[f32])| {
-        for (t, &s) in target.iter_mut().zip(source) {
-            t.write(f(s));
-        }
-    });
+    pool::run_each(
+        parts,
+        |(target, source): (&mut [MaybeUninit<f32>], &[f32])| {
+            for (t, &s) in target.iter_mut().zip(source) {
+                t.write(f(s));
+            }
+        },
+    );
     // SAFETY: the pieces cover the whole slice, and each wrote every element of its part.
     unsafe { out.assume_init() }
 }
@@ -67,12 +68,8 @@ pub fn zip_mut_with(
     other: &ArrayD<f32>,
     f: impl Fn(&mut f32, f32) + Sync,
 ) {
-    assert_eq!(
-        target.shape(),
-        other.shape(),
-        "zip_mut_with: shapes differ"
-    );
-    let pieces = pieces_for(target.len(), MIN_ELEMENTS_PER_PIECE_F());
+    assert_eq!(target.shape(), other.shape(), "zip_mut_with: shapes differ");
+    let pieces = pieces_for(target.len(), MIN_ELEMENTS_PER_PIECE);
     let same_order = target.strides() == other.strides();
     if pieces < 2 || !same_order {
         return Zip::from(target).and(other).for_each(|t, &o| f(t, o));
@@ -118,7 +115,7 @@ pub trait Divisible: Sized + Send {
 /// same however the items are cut.
 pub fn for_each_divided<T: Divisible>(items: Vec<T>, f: impl Fn(T) + Sync) {
     let total: usize = items.iter().map(Divisible::len).sum();
-    let pieces = pieces_for(total, MIN_ELEMENTS_PER_PIECE_F());
+    let pieces = pieces_for(total, MIN_ELEMENTS_PER_PIECE);
     if pieces < 2 {
         return items.into_iter().for_each(f);
     }
@@ -176,12 +173,15 @@ mod tests {
 
     #[test]
     fn map_gives_the_same_bits_at_every_thread_count() {
-        // 300,007 elements: several pieces of at least 2¹⁶, and a ragged end.
+        // 300,007 elements: several pieces of at least 2¹⁴, and a ragged end.
         let a = ramp(300_007);
         let expected: Vec<f32> = a.iter().map(|&x| (x * 0.5).tanh() + x).collect();
         for threads in 1..=8 {
             let out = with_threads(threads, || map(&a, |x| (x * 0.5).tanh() + x));
-            assert!(out.iter().copied().eq(expected.iter().copied()), "{threads}");
+            assert!(
+                out.iter().copied().eq(expected.iter().copied()),
+                "{threads}"
+            );
         }
     }
 
@@ -199,7 +199,9 @@ mod tests {
         for threads in [1, 2, 3, 8] {
             let mut target = ArrayD::from_elem(IxDyn(&[200_000]), 1.0f32);
             with_threads(threads, || {
-                zip_mut_with(&mut target, &other, |t, o| *t = if o > 0.0 { *t + o } else { 0.0 })
+                zip_mut_with(&mut target, &other, |t, o| {
+                    *t = if o > 0.0 { *t + o } else { 0.0 }
+                })
             });
             for (t, &o) in target.iter().zip(&other) {
                 assert_eq!(*t, if o > 0.0 { 1.0 + o } else { 0.0 });

@@ -278,12 +278,19 @@ mod tests {
             let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 5 + j * 2) % 13) as f32 / 13.0);
             let one = with_threads(1, || product(&a.view(), &b.view(), Layout::ColumnMajor));
             for threads in 2..=8 {
-                let many = with_threads(threads, || product(&a.view(), &b.view(), Layout::ColumnMajor));
-                let again = with_threads(threads, || product(&a.view(), &b.view(), Layout::ColumnMajor));
+                let many = with_threads(threads, || {
+                    product(&a.view(), &b.view(), Layout::ColumnMajor)
+                });
+                let again = with_threads(threads, || {
+                    product(&a.view(), &b.view(), Layout::ColumnMajor)
+                });
                 assert_eq!(many, again, "{threads} threads: not the same bits twice");
                 // Sums of k products of values in [0, 1): agreement to f32 rounding.
                 let worst = (&many - &one).iter().fold(0.0f32, |w, d| w.max(d.abs()));
-                assert!(worst <= 1e-6 * k as f32, "[{m}, {k}]·[{k}, {n}], {threads} threads: {worst}");
+                assert!(
+                    worst <= 1e-6 * k as f32,
+                    "[{m}, {k}]·[{k}, {n}], {threads} threads: {worst}"
+                );
             }
         }
     }

@@ -4,7 +4,8 @@
 //! - [`gemm`](mod@gemm) — the matrix products and their memory layouts;
 //! - [`elementwise`] — element-wise loops (`map`, `zip`) and splitting a list of arrays into
 //!   equal parts (the optimizer updates), run on several threads when they are large;
-//! - `pool` — the worker threads and how a split is handed to them.
+//! - `pool` — the worker threads and how a split is handed to them;
+//! - `memory` — keeping freed memory for the next training step.
 //!
 //! **Threads.** `AUTOGRAD_THREADS=N` (default: the cores available) is how many threads a split
 //! uses; [`with_threads`] changes it for one closure on one thread (tests compare thread counts
@@ -15,6 +16,7 @@
 
 pub mod elementwise;
 pub mod gemm;
+mod memory;
 mod pool;
 
 use std::cell::Cell;
@@ -86,6 +88,7 @@ fn configured_threads() -> usize {
 /// How many pieces to cut `work` units into: one per thread, but none smaller than `min_piece`
 /// units (below that, handing a piece to a worker costs more than it saves).
 fn pieces_for(work: usize, min_piece: usize) -> usize {
+    memory::keep_freed_memory();
     threads().min(work / min_piece.max(1)).max(1)
 }
 

@@ -71,7 +71,12 @@ pub(crate) fn run(pieces: usize, task: &(dyn Fn(usize) + Sync)) {
 
 /// Runs `f` on each item, item 0 on the calling thread and the others on the workers.
 pub(crate) fn run_each<T: Send>(items: Vec<T>, f: impl Fn(T) + Sync) {
-    let cells = Cells(items.into_iter().map(|x| UnsafeCell::new(Some(x))).collect());
+    let cells = Cells(
+        items
+            .into_iter()
+            .map(|x| UnsafeCell::new(Some(x)))
+            .collect(),
+    );
     run(cells.0.len(), &|i| f(cells.take(i)));
 }
 
@@ -214,7 +219,7 @@ impl Worker {
             }
             spins = spins.wrapping_add(1);
             // Reading the clock costs more than a spin: look at it one spin in 64.
-            if spins % 64 != 0 || idle_since.elapsed() < spin {
+            if !spins.is_multiple_of(64) || idle_since.elapsed() < spin {
                 std::hint::spin_loop();
                 continue;
             }
@@ -307,7 +312,11 @@ mod tests {
         let rounds = if cfg!(miri) { 5 } else { 200 };
         let work = || {
             for _ in 0..rounds {
-                run(3, &|_| run(3, &|_| drop(count.fetch_add(1, Ordering::Relaxed))));
+                run(3, &|_| {
+                    run(3, &|_| {
+                        count.fetch_add(1, Ordering::Relaxed);
+                    })
+                });
             }
         };
         thread::scope(|s| {

@@ -1,12 +1,12 @@
 //! Matrix product of two 2-D tensors: `C = A · B`, `A: [n, k]`, `B: [k, m]`, `C: [n, m]`.
 //!
 //! `∂L/∂A = ∂L/∂C · Bᵀ` and `∂L/∂B = Aᵀ · ∂L/∂C`. The transposes are strided views, not
-//! copies; the products run in [`crate::gemm`]. `C` is column-major and each gradient is laid
+//! copies; the products run in [`crate::backend::gemm`]. `C` is column-major and each gradient is laid
 //! out like its input (see [`Layout`] for why).
 
 use ndarray::ArrayD;
 
-use crate::gemm::{as_matrix, product, Layout};
+use crate::backend::gemm::{as_matrix, product, Layout};
 
 use crate::op::Op;
 use crate::tensor::Tensor;

@@ -2,7 +2,9 @@
 //!
 //! `∂y/∂x = 1` where `x > 0`, else `0` (PyTorch's choice at exactly 0 too).
 
-use ndarray::{ArrayD, Zip};
+use ndarray::ArrayD;
+
+use crate::backend::elementwise::{map, zip_mut_with};
 
 use crate::op::Op;
 use crate::tensor::Tensor;
@@ -16,7 +18,7 @@ impl Tensor {
     /// assert_eq!(x.relu().to_vec(), vec![0.0, 2.0]);
     /// ```
     pub fn relu(&self) -> Tensor {
-        let value = self.value().mapv(|x| x.max(0.0));
+        let value = map(&self.value(), |x| x.max(0.0));
         Tensor::from_op(value, &[self], Relu)
     }
 }
@@ -35,7 +37,7 @@ impl Op for Relu {
         output: &ArrayD<f32>,
         mut grad: ArrayD<f32>,
     ) -> Vec<Option<ArrayD<f32>>> {
-        Zip::from(&mut grad).and(output).for_each(|g, &y| {
+        zip_mut_with(&mut grad, output, |g, y| {
             if y <= 0.0 {
                 *g = 0.0;
             }
