@@ -37,7 +37,11 @@ fn blocks<'a>(
     w: &'a Array2<f32>,
     y: &'a mut Array2<f32>,
     pieces: usize,
-) -> Vec<(ArrayView2<'a, f32>, ArrayView2<'a, f32>, ArrayViewMut2<'a, f32>)> {
+) -> Vec<(
+    ArrayView2<'a, f32>,
+    ArrayView2<'a, f32>,
+    ArrayViewMut2<'a, f32>,
+)> {
     let n = y.ncols();
     let width = n.div_ceil(pieces).next_multiple_of(16);
     let mut rest = y.view_mut();
@@ -74,7 +78,11 @@ fn step(layers: &mut [Layer], split: &dyn Fn(Vec<Block<'_>>)) {
     }
 }
 
-type Block<'a> = (ArrayView2<'a, f32>, ArrayView2<'a, f32>, ArrayViewMut2<'a, f32>);
+type Block<'a> = (
+    ArrayView2<'a, f32>,
+    ArrayView2<'a, f32>,
+    ArrayViewMut2<'a, f32>,
+);
 
 fn chili_split(scope: &mut chili::Scope<'_>, mut pieces: Vec<Block<'_>>) {
     match pieces.len() {
@@ -89,7 +97,11 @@ fn chili_split(scope: &mut chili::Scope<'_>, mut pieces: Vec<Block<'_>>) {
 
 fn pools(c: &mut Criterion) {
     let n = threads();
-    let mut layers = vec![Layer::new(784, 512), Layer::new(512, 512), Layer::new(512, 10)];
+    let mut layers = vec![
+        Layer::new(784, 512),
+        Layer::new(512, 512),
+        Layer::new(512, 10),
+    ];
     let mut group = c.benchmark_group(format!("pool, W1 forward, {n} threads"));
     group.bench_function("one thread", |b| {
         b.iter(|| step(&mut layers, &|blocks| blocks.into_iter().for_each(block)))
@@ -103,7 +115,13 @@ fn pools(c: &mut Criterion) {
                 if let Some(previous) = before.last() {
                     layer.x.assign(&previous.y);
                 }
-                gemm(1.0, &layer.x.view(), &layer.w.t(), 0.0, &mut layer.y.view_mut());
+                gemm(
+                    1.0,
+                    &layer.x.view(),
+                    &layer.w.t(),
+                    0.0,
+                    &mut layer.y.view_mut(),
+                );
                 between(&mut layer.y);
             }
         })
@@ -135,7 +153,11 @@ fn pools(c: &mut Criterion) {
     group.bench_function("chili", |b| {
         let mut scope = chili_pool.scope();
         let scope = std::cell::RefCell::new(&mut scope);
-        b.iter(|| step(&mut layers, &|blocks| chili_split(&mut scope.borrow_mut(), blocks)))
+        b.iter(|| {
+            step(&mut layers, &|blocks| {
+                chili_split(&mut scope.borrow_mut(), blocks)
+            })
+        })
     });
     group.finish();
 }
