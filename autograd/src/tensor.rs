@@ -74,6 +74,14 @@ pub(crate) struct Node {
 #[derive(Clone)]
 pub struct Tensor(pub(crate) Rc<Node>);
 
+/// Wraps an array of any dimension as a leaf tensor (no copy), as [`Tensor::from_array`]:
+/// `model.forward(&batch.images.into())`.
+impl<D: ndarray::Dimension> From<ndarray::Array<f32, D>> for Tensor {
+    fn from(value: ndarray::Array<f32, D>) -> Tensor {
+        Tensor::from_array(value.into_dyn())
+    }
+}
+
 impl Tensor {
     // ---------------------------------------------------------------- construction
 
@@ -306,11 +314,6 @@ impl Tensor {
     pub fn detach(&self) -> Tensor {
         Tensor::from_array(self.0.value.borrow().clone())
     }
-
-    /// True when both handles point to the same node.
-    pub fn same_node(&self, other: &Tensor) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
 }
 
 impl fmt::Debug for Tensor {
@@ -324,11 +327,5 @@ impl fmt::Debug for Tensor {
             write!(f, ", requires_grad")?;
         }
         write!(f, ", value={v})")
-    }
-}
-
-impl From<ArrayD<f32>> for Tensor {
-    fn from(value: ArrayD<f32>) -> Tensor {
-        Tensor::from_array(value)
     }
 }

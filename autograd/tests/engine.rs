@@ -1,13 +1,11 @@
 //! The backward engine as a whole: accumulation, shared nodes, no_grad/detach, anomaly mode,
-//! graph release, memory over many steps, visiting order, and graph printing.
+//! graph release, visiting order (memory over many steps: `memory.rs`), and graph printing.
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use autograd::anomaly::{self, Pass};
 use autograd::{no_grad, BackwardOptions, Tensor};
-use rand::rngs::StdRng;
-use rand::SeedableRng;
 
 fn grad_of(t: &Tensor) -> Vec<f32> {
     t.grad()
@@ -157,72 +155,6 @@ fn retain_graph_allows_a_second_pass() {
     loss.backward_with(keep);
     assert_eq!(grad_of(&x), vec![4.0, 8.0]);
     assert_eq!(loss.inputs().len(), 1);
-}
-
-// ---------------------------------------------------------------- (f) memory
-
-/// Resident set size of this process in kB, from `/proc/self/status`.
-fn rss_kb() -> usize {
-    let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc is available");
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .expect("VmRSS line");
-    line.split_whitespace()
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .expect("VmRSS value in kB")
-}
-
-#[test]
-fn memory_stays_flat_over_thousands_of_steps() {
-    // A 16 → 64 → 4 MLP on a fixed batch of 64. A leaked graph would keep every step's
-    // activations (≥ 64·64·4 bytes each for the hidden layer alone, ×2500 steps ≈ 40 MB).
-    let mut rng = StdRng::seed_from_u64(7);
-    let x = Tensor::randn(&[64, 16], 0.0, 1.0, &mut rng);
-    let labels: Vec<usize> = (0..64).map(|i| i % 4).collect();
-    let params = [
-        Tensor::randn(&[16, 64], 0.0, 0.25, &mut rng).requires_grad(),
-        Tensor::zeros(&[64]).requires_grad(),
-        Tensor::randn(&[64, 4], 0.0, 0.125, &mut rng).requires_grad(),
-        Tensor::zeros(&[4]).requires_grad(),
-    ];
-    let [w1, b1, w2, b2] = &params;
-    let mut rss_at_500 = 0;
-    let mut first_loss = 0.0;
-    let mut last_loss = 0.0;
-    for step in 0..3000 {
-        if step == 500 {
-            rss_at_500 = rss_kb();
-        }
-        let hidden = (&x.matmul(w1) + b1).relu();
-        let loss = (&hidden.matmul(w2) + b2).cross_entropy(&labels);
-        loss.backward();
-        assert!(
-            loss.inputs().is_empty() && hidden.inputs().is_empty(),
-            "graph kept at step {step}"
-        );
-        no_grad(|| {
-            for p in &params {
-                let g = p.grad().expect("every parameter gets a gradient").clone();
-                p.value_mut().scaled_add(-0.05, &g);
-                p.zero_grad();
-            }
-        });
-        if step == 0 {
-            first_loss = loss.item();
-        }
-        last_loss = loss.item();
-    }
-    let growth = rss_kb().saturating_sub(rss_at_500);
-    assert!(
-        growth < 4 * 1024,
-        "RSS grew by {growth} kB between step 500 and step 3000"
-    );
-    assert!(
-        last_loss < first_loss,
-        "training did not reduce the loss: {first_loss} → {last_loss}"
-    );
 }
 
 // ---------------------------------------------------------------- (g) visiting order

