@@ -23,14 +23,18 @@ pub fn broadcast_shape(op: &str, a: &[usize], b: &[usize]) -> Vec<usize> {
             .checked_sub(ndim)
             .map_or(1, |i| shape[i])
     };
-    (0..ndim)
-        .map(|axis| match (size_at(a, axis), size_at(b, axis)) {
+    // A loop rather than an iterator: a panic inside a closure would point here, not at the
+    // caller's line (`#[track_caller]` does not reach into closures).
+    let mut shape = Vec::with_capacity(ndim);
+    for axis in 0..ndim {
+        shape.push(match (size_at(a, axis), size_at(b, axis)) {
             (x, y) if x == y => x,
             (1, y) => y,
             (x, 1) => x,
             _ => panic!("{op}: shapes {a:?} and {b:?} cannot be broadcast together"),
-        })
-        .collect()
+        });
+    }
+    shape
 }
 
 /// Sums `grad` over the axes along which an operand of shape `shape` was broadcast, so the

@@ -20,6 +20,7 @@
 //! - `broadcast.rs` — broadcasting and the one helper that sums a gradient back to a shape;
 //! - `ops/` — one file per op, forward and backward side by side;
 //! - `no_grad.rs`, `anomaly.rs`, `graph.rs`, `gradcheck.rs` — tools for looking inside;
+//! - `params.rs` — the parameter registry that `nn` fills and `optim` updates.
 //!
 //! How it is computed fast (matrix products, threads, memory layouts) is kept apart, in
 //! `backend/`, so that the files above read as math.
