@@ -8,9 +8,9 @@
 //! ```
 //!
 //! Every optimizer trains the same network from the same initial weights (per seed; checked)
-//! on the same batch order, at the learning rate of the table `RECOMMENDED_LR` in `cli.rs`
-//! (one line of reasoning each), or the best of ×0.3/×1/×3 by validation accuracy with
-//! `--sweep`. The comparison itself is `comparison.rs`.
+//! on the same batch order, at the learning rate its entry in `optim`'s catalog starts from
+//! (`optim/src/catalog.rs`, one line of reasoning each), or the best of ×0.3/×1/×3 by validation
+//! accuracy with `--sweep`. The comparison itself is `comparison.rs`.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -55,10 +55,7 @@ fn run(args: &CompareArgs) -> Result<(), (u8, String)> {
         config.batch_size,
         config.epochs,
         config.seeds,
-        match config.form {
-            examples::cli::FormArg::Course => "course",
-            examples::cli::FormArg::Pytorch => "PyTorch",
-        },
+        config.form.label(),
         if config.sweep { "; sweeping ×0.3, ×1, ×3 per learning rate" } else { "" }
     );
     let result = compare(&config, &data, &mut |line| println!("{line}")).map_err(|e| match e {

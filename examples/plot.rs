@@ -61,18 +61,29 @@ pub struct Track<'a> {
     pub points: &'a [[f32; 2]],
 }
 
-/// A fixed, distinct colour per optimizer, so that every picture uses the same key.
+/// The optimizers' colours, in the order of `optim::catalog::ALL`: red, blue, green, orange,
+/// purple, cyan, black, brown.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(214, 39, 40),
+    RGBColor(31, 119, 180),
+    RGBColor(44, 160, 44),
+    RGBColor(255, 127, 14),
+    RGBColor(148, 103, 189),
+    RGBColor(23, 190, 207),
+    RGBColor(0, 0, 0),
+    RGBColor(140, 86, 75),
+];
+
+/// The colour of a name that is in no catalog entry: grey.
+const OTHER: RGBColor = RGBColor(127, 127, 127);
+
+/// A fixed, distinct colour per optimizer (by name or alias), so that every picture uses the
+/// same key: its position in the catalog picks the colour.
 pub fn color_of(optimizer: &str) -> RGBColor {
-    match optimizer {
-        "sgd" => RGBColor(214, 39, 40),        // red
-        "momentum" => RGBColor(31, 119, 180),  // blue
-        "nesterov" => RGBColor(44, 160, 44),   // green
-        "adagrad" => RGBColor(255, 127, 14),   // orange
-        "adadelta" => RGBColor(148, 103, 189), // purple
-        "rmsprop" => RGBColor(23, 190, 207),   // cyan
-        "adam" => RGBColor(0, 0, 0),           // black
-        _ => RGBColor(140, 86, 75),            // brown
-    }
+    optim::catalog::ALL
+        .iter()
+        .position(|e| e.names().any(|n| n.eq_ignore_ascii_case(optimizer)))
+        .map_or(OTHER, |i| PALETTE[i % PALETTE.len()])
 }
 
 /// Contour-line colour of level `k` of `n`: light blue-grey for low levels to light orange for

@@ -8,7 +8,7 @@
 //! cargo run --release --example train -- --help
 //! ```
 //!
-//! The loop itself (batches, evaluation, checkpoints, resume) is `training.rs`; the options are
+//! The loop itself (batches, evaluation, checkpoints, resume) is `training/`; the options are
 //! `cli.rs`. This file obtains the data, prints what it is about to do, shows progress, and
 //! turns the outcome into an exit status: 0 on success, 1 if training failed (diverged, or
 //! below `--min-accuracy`), 2 for a bad option.
@@ -191,7 +191,12 @@ fn print_header(data_args: &DataArgs, trainer: &Trainer, data: &Datasets, dir: &
         }
         LrDecay::Linear => ", λ decayed linearly to 0 over the run (--lr-decay)".to_string(),
     };
-    println!("optimizer: {}{decay}", config.optim.describe());
+    let schedule = config
+        .optim
+        .schedule
+        .as_ref()
+        .map_or(String::new(), |s| format!(", schedule {s} (per epoch)"));
+    println!("optimizer: {}{schedule}{decay}", trainer.optimizer());
     println!(
         "training:  {}, batch {}, seed {}, cross-entropy; {} threads",
         plural(config.epochs, "epoch"),

@@ -18,7 +18,7 @@ use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 use examples::claims;
 use examples::plot::{self, Track};
-use examples::trajectory::{run, Cli, OptimizerKind, TrajectoryError};
+use examples::trajectory::{run, Cli, TrajectoryError};
 
 fn main() -> ExitCode {
     examples::exit_quietly_on_closed_pipe();
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 }
 
 fn run_one(cli: &Cli, typed_optimizer: Option<String>) -> Result<(), String> {
-    let (Some(surface), Some(optimizer)) = (cli.function, cli.optimizer) else {
+    let (Some(surface), Some(optimizer)) = (cli.function, cli.optimizer.as_deref()) else {
         unreachable!("clap requires --function and --optimizer without --all");
     };
     let start = cli.start.unwrap_or(surface.default_start());
@@ -63,25 +63,15 @@ fn run_one(cli: &Cli, typed_optimizer: Option<String>) -> Result<(), String> {
         return Ok(());
     }
     let out = cli.out.clone().unwrap_or_else(|| {
-        PathBuf::from("runs/trajectories").join(format!(
-            "{}_{}.png",
-            surface.name(),
-            optimizer.name()
-        ))
+        PathBuf::from("runs/trajectories").join(format!("{}_{}.png", surface.name(), optimizer))
     });
     create_parent(&out)?;
-    let label = optimizer.name();
     let tracks = [Track {
-        label,
-        optimizer: label,
+        label: optimizer,
+        optimizer,
         points: &path.points,
     }];
-    let title = format!(
-        "{} on {}, {} steps",
-        optimizer.name(),
-        surface.name(),
-        cli.steps
-    );
+    let title = format!("{} on {}, {} steps", optimizer, surface.name(), cli.steps);
     if out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gif"))
@@ -105,9 +95,8 @@ fn run_one(cli: &Cli, typed_optimizer: Option<String>) -> Result<(), String> {
 fn run_all(cli: &Cli) -> Result<(), String> {
     std::fs::create_dir_all(&cli.out_dir)
         .map_err(|e| format!("cannot create {}: {e}", cli.out_dir.display()))?;
-    let tunings = OptimizerKind::ALL
-        .into_iter()
-        .map(claims::tune)
+    let tunings = optim::catalog::course()
+        .map(|entry| claims::tune(entry.name))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
     println!("{}", claims::tuning_text(&tunings));
@@ -121,7 +110,7 @@ fn run_all(cli: &Cli) -> Result<(), String> {
             .zip(&labels)
             .map(|(o, label)| Track {
                 label,
-                optimizer: o.setting.optimizer.name(),
+                optimizer: o.setting.optimizer,
                 points: &o.path.points,
             })
             .collect();

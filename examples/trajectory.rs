@@ -9,75 +9,12 @@ use std::fmt;
 use std::path::PathBuf;
 
 use autograd::{no_grad, Parameters, Tensor};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use optim::{Form, Hyper, OptimError};
 use serde::{Deserialize, Serialize};
 
+use crate::cli::{form_parser, optimizer_parser};
 use crate::surfaces::Surface;
-
-/// The seven optimizers of the course, by their command-line names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
-pub enum OptimizerKind {
-    /// `w ← w − λ g`.
-    Sgd,
-    /// Momentum (heavy ball).
-    Momentum,
-    /// Nesterov accelerated gradient (also `nag`).
-    #[value(alias = "nag")]
-    Nesterov,
-    /// AdaGrad.
-    Adagrad,
-    /// AdaDelta.
-    Adadelta,
-    /// RMSProp.
-    Rmsprop,
-    /// Adam.
-    Adam,
-}
-
-impl OptimizerKind {
-    /// All seven, in the order of the course.
-    pub const ALL: [OptimizerKind; 7] = [
-        OptimizerKind::Sgd,
-        OptimizerKind::Momentum,
-        OptimizerKind::Nesterov,
-        OptimizerKind::Adagrad,
-        OptimizerKind::Adadelta,
-        OptimizerKind::Rmsprop,
-        OptimizerKind::Adam,
-    ];
-
-    /// The name `optim::by_name` knows (`"nesterov"`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            OptimizerKind::Sgd => "sgd",
-            OptimizerKind::Momentum => "momentum",
-            OptimizerKind::Nesterov => "nesterov",
-            OptimizerKind::Adagrad => "adagrad",
-            OptimizerKind::Adadelta => "adadelta",
-            OptimizerKind::Rmsprop => "rmsprop",
-            OptimizerKind::Adam => "adam",
-        }
-    }
-}
-
-/// `--form`: whose formula to follow where the course and PyTorch differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormArg {
-    /// The course's formulas (the default).
-    Course,
-    /// `torch.optim`'s formulas.
-    Pytorch,
-}
-
-impl From<FormArg> for Form {
-    fn from(f: FormArg) -> Form {
-        match f {
-            FormArg::Course => Form::Course,
-            FormArg::Pytorch => Form::PyTorch,
-        }
-    }
-}
 
 /// A path: what `trajectories --json` prints.
 ///
@@ -87,7 +24,7 @@ impl From<FormArg> for Form {
 pub struct Trajectory {
     /// The surface's name (`"beale"`).
     pub function: String,
-    /// The optimizer's name (`"adam"`).
+    /// The optimizer's canonical name (`"adam"`, `"nesterov"` for `nag`).
     pub optimizer: String,
     /// `[x, y]` at the start and after each step.
     pub points: Vec<[f32; 2]>,
@@ -135,24 +72,26 @@ impl From<OptimError> for TrajectoryError {
     }
 }
 
-/// Runs `optimizer` for `steps` steps on `surface` from `start`.
+/// Runs `optimizer` (a name or alias of `optim::catalog`) for `steps` steps on `surface` from
+/// `start`.
 ///
 /// # Errors
-/// - [`TrajectoryError::Optim`] when `hyper` holds an invalid value (the message names it);
+/// - [`TrajectoryError::Optim`] for an unknown optimizer, or when `hyper` holds an invalid value
+///   (the message names it);
 /// - [`TrajectoryError::Diverged`] at the first step whose point or loss is not finite
 ///   (the start itself counts as step 0).
 ///
 /// ```
 /// use examples::surfaces::Surface;
-/// use examples::trajectory::{run, OptimizerKind};
+/// use examples::trajectory::run;
 /// let hyper = optim::Hyper { lr: Some(0.1), ..Default::default() };
-/// let t = run(Surface::Saddle, OptimizerKind::Sgd, [1.0, 0.0], 1, &hyper).unwrap();
+/// let t = run(Surface::Saddle, "sgd", [1.0, 0.0], 1, &hyper).unwrap();
 /// // x ← x − λ·2x = 1 − 0.2
 /// assert_eq!(t.points, vec![[1.0, 0.0], [0.8, 0.0]]);
 /// ```
 pub fn run(
     surface: Surface,
-    optimizer: OptimizerKind,
+    optimizer: &str,
     start: [f32; 2],
     steps: usize,
     hyper: &Hyper,
@@ -162,11 +101,11 @@ pub fn run(
         .requires_grad();
     let mut params = Parameters::new();
     params.push("xy", p.clone());
-    let mut opt = optim::by_name(optimizer.name(), params, hyper)?;
+    let mut opt = optim::by_name(optimizer, params, hyper)?;
 
     let mut traj = Trajectory {
         function: surface.name().to_string(),
-        optimizer: optimizer.name().to_string(),
+        optimizer: opt.name().to_string(),
         points: Vec::with_capacity(steps + 1),
         losses: Vec::with_capacity(steps + 1),
     };
@@ -233,9 +172,9 @@ pub struct Cli {
     /// The test function.
     #[arg(long, value_enum, required_unless_present = "all")]
     pub function: Option<Surface>,
-    /// The optimizer (nag is an alias of nesterov).
-    #[arg(long, value_enum, required_unless_present = "all")]
-    pub optimizer: Option<OptimizerKind>,
+    /// The optimizer (nag is an alias of nesterov), read as its canonical name.
+    #[arg(long, value_parser = optimizer_parser(), required_unless_present = "all")]
+    pub optimizer: Option<String>,
     /// Start point X,Y (default: the function's own, e.g. 1,1.5 for beale).
     #[arg(long, value_name = "X,Y", value_parser = parse_point, allow_hyphen_values = true)]
     pub start: Option<[f32; 2]>,
@@ -261,12 +200,12 @@ pub struct Cli {
     #[arg(long, value_name = "E", allow_hyphen_values = true)]
     pub eps: Option<f32>,
     /// Follow the course's formulas or PyTorch's.
-    #[arg(long, value_enum)]
-    pub form: Option<FormArg>,
+    #[arg(long, value_parser = form_parser())]
+    pub form: Option<Form>,
     /// Print the path as one JSON object instead of drawing it.
     #[arg(long, conflicts_with = "out")]
     pub json: bool,
-    /// Picture to write (.png, .svg or .gif); default runs/trajectories/<function>_<optimizer>.png.
+    /// Picture to write (.png, .svg or .gif); default runs/trajectories/FUNCTION_OPTIMIZER.png.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Run the course's comparison: all seven optimizers on the saddle and on Beale, check the
@@ -294,7 +233,7 @@ impl Cli {
             beta1: self.beta1,
             beta2: self.beta2,
             eps: self.eps,
-            form: self.form.map(Form::from).unwrap_or_default(),
+            form: self.form.unwrap_or_default(),
             ..Hyper::default()
         }
     }

@@ -182,23 +182,20 @@ fn copy_from_dir(from: &Path, cache: &Path, missing: &[FileSpec]) -> Result<(), 
     Ok(())
 }
 
-/// Removes a temporary file when dropped, unless it was renamed into place.
-struct TempFile(Option<PathBuf>);
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
-            let _ignored = fs::remove_file(path);
-        }
+/// A failed step of the atomic write, as [`DataError::Io`] naming the file.
+impl From<atomic_file::WriteError> for DataError {
+    fn from(e: atomic_file::WriteError) -> Self {
+        DataError::io(e.path, e.source)
     }
 }
 
-/// Writes the (uncompressed) contents read from `reader` to `dir/<spec.name>`: first under a
-/// temporary name in the same directory, hashing as it goes; renames it into place only if the
-/// SHA-256 matches. `origin` (a URL, an archive entry) names the data in errors.
+/// Writes the (uncompressed) contents read from `reader` to `dir/<spec.name>` with
+/// [`atomic_file::write_with`]: first under its temporary name in the same directory, hashing
+/// as it goes; renames it into place only if the SHA-256 matches. `origin` (a URL, an archive
+/// entry) names the data in errors.
 ///
 /// # Errors
-/// [`DataError::Io`] naming `origin` if reading fails, or the temporary file if writing fails;
+/// [`DataError::Io`] naming `origin` if reading fails, or the file if writing fails;
 /// [`DataError::Checksum`] naming `origin` on a mismatch. No file is left behind on error.
 pub(crate) fn install(
     mut reader: impl Read,
@@ -207,27 +204,24 @@ pub(crate) fn install(
     origin: &str,
 ) -> Result<PathBuf, DataError> {
     let target = dir.join(spec.name);
-    let temp_path = dir.join(format!(".{}.{}.tmp", spec.name, std::process::id()));
-    let mut temp = TempFile(Some(temp_path.clone()));
-    let mut file = File::create(&temp_path).map_err(|e| DataError::io(&temp_path, e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(DataError::io(origin, e)),
-        };
-        hasher.update(&buf[..n]);
-        file.write_all(&buf[..n])
-            .map_err(|e| DataError::io(&temp_path, e))?;
-    }
-    file.sync_all().map_err(|e| DataError::io(&temp_path, e))?;
-    drop(file);
-    checksum::check(Path::new(origin), spec, hex(&hasher.finalize()))?;
-    fs::rename(&temp_path, &target).map_err(|e| DataError::io(&target, e))?;
-    temp.0 = None;
+    atomic_file::write_with(&target, |temp_path| {
+        let mut file = File::create(temp_path).map_err(|e| DataError::io(temp_path, e))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(DataError::io(origin, e)),
+            };
+            hasher.update(&buf[..n]);
+            file.write_all(&buf[..n])
+                .map_err(|e| DataError::io(temp_path, e))?;
+        }
+        // A mismatch refuses the file before it takes the final name.
+        checksum::check(Path::new(origin), spec, hex(&hasher.finalize()))
+    })?;
     checksum::remember_verified(&target, spec);
     Ok(target)
 }
@@ -258,7 +252,7 @@ mod tests {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         assert!(
-            !names.iter().any(|n| n == "abd" || n.ends_with(".tmp")),
+            !names.iter().any(|n| n == "abd" || n.contains(".tmp")),
             "{names:?}"
         );
     }

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use clap::Parser;
-use examples::cli::{FormArg, ModelArgs};
+use examples::cli::ModelArgs;
 use examples::comparison::{compare, CompareArgs, CompareConfig, STEPS_COLUMNS, TABLE_COLUMNS};
 use examples::training::TrainError;
 
@@ -20,7 +20,7 @@ fn config(optimizers: &[&str], seeds: u64) -> CompareConfig {
     CompareConfig {
         optimizers: optimizers.iter().map(|s| s.to_string()).collect(),
         lrs: [("sgd".to_string(), 0.05), ("adam".to_string(), 0.01)].into(),
-        form: FormArg::Course,
+        form: optim::Form::Course,
         model: ModelArgs {
             hidden: vec![16],
             ..ModelArgs::default()

@@ -6,13 +6,11 @@ use std::fs;
 use std::path::PathBuf;
 
 use clap::Parser;
-use examples::cli::{ModelArgs, OptimArgs, TrainArgs};
+use examples::cli::{OptimArgs, TrainArgs};
 use examples::training::{
-    evaluate, LrDecay, Model, RunConfig, TrainError, Trainer, EVAL_BATCH, INIT_STREAM,
+    evaluate, LrDecay, ModelConfig, OptimConfig, RunConfig, TrainError, Trainer, EVAL_BATCH,
     METRICS_COLUMNS,
 };
-use nn::Module;
-use rand::SeedableRng;
 
 /// A fresh, empty directory under the system's temporary directory.
 fn temp_dir(name: &str) -> PathBuf {
@@ -24,12 +22,12 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// A small network for the 10-d blobs: 10-16-3.
 fn config(optimizer: &str, lr: f32, epochs: usize) -> RunConfig {
-    let mut optim = OptimArgs::for_optimizer(optimizer);
+    let mut optim = OptimConfig::for_optimizer(optimizer);
     optim.lr = Some(lr);
     RunConfig {
-        model: ModelArgs {
+        model: ModelConfig {
             hidden: vec![16],
-            ..ModelArgs::default()
+            ..ModelConfig::default()
         },
         optim,
         epochs,
@@ -244,47 +242,6 @@ fn a_nan_loss_stops_training_naming_epoch_and_step() {
 }
 
 #[test]
-fn the_model_is_laid_out_like_nn_mlp_and_pytorch() {
-    let args = ModelArgs {
-        hidden: vec![6, 5],
-        ..ModelArgs::default()
-    };
-    let model = Model::new(&args, &[4, 6, 5, 3], 9);
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
-    rng.set_stream(INIT_STREAM);
-    let reference = nn::mlp(
-        &[4, 6, 5, 3],
-        nn::Activation::Relu,
-        0.0,
-        nn::Init::Pytorch,
-        &mut rng,
-    );
-    let flat = |p: autograd::Parameters| {
-        p.iter()
-            .map(|p| (p.name.clone(), p.tensor.to_vec()))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(flat(model.parameters()), flat(reference.parameters()));
-    let with_dropout = Model::new(
-        &ModelArgs {
-            dropout: 0.5,
-            ..args
-        },
-        &[4, 6, 5, 3],
-        9,
-    );
-    let names: Vec<String> = with_dropout
-        .parameters()
-        .iter()
-        .map(|p| p.name.clone())
-        .collect();
-    assert_eq!(
-        names,
-        ["0.weight", "0.bias", "3.weight", "3.bias", "6.weight", "6.bias"]
-    );
-}
-
-#[test]
 fn command_line_options_parse_and_bad_ones_are_named() {
     let parse = |args: &[&str]| {
         TrainArgs::try_parse_from(std::iter::once("train").chain(args.iter().copied()))
@@ -365,7 +322,7 @@ fn optimizer_description_lists_its_resolved_hyperparameters() {
         "sgd (lr 0.1, weight decay 0, schedule step:2:0.1)"
     );
     // The description's rate is the one the optimizer gets.
-    for name in examples::cli::OPTIMIZERS {
+    for name in optim::catalog::ALL.iter().map(|e| e.name) {
         let args = OptimArgs::for_optimizer(name);
         let opt = args.build(autograd::Parameters::new()).unwrap();
         assert!(
@@ -374,4 +331,41 @@ fn optimizer_description_lists_its_resolved_hyperparameters() {
             args.describe()
         );
     }
+}
+
+#[test]
+fn optimizer_description_shows_the_defaults_of_the_optimizer_built() {
+    // adam.rs: AdamW decays by 0.01 unless told; adagrad.rs: PyTorch's ε is 1e-10.
+    assert_eq!(
+        OptimArgs::for_optimizer("adamw").describe(),
+        "adamw (lr 0.001, β1 0.9, β2 0.999, ε 1e-8, decoupled weight decay 0.01)"
+    );
+    let mut adagrad = OptimArgs::for_optimizer("adagrad");
+    adagrad.form = optim::Form::PyTorch;
+    assert_eq!(
+        adagrad.describe(),
+        "adagrad (lr 0.01, ε 1e-10, weight decay 0, PyTorch form)"
+    );
+    // A value the optimizer refuses is described by its error.
+    let mut bad = OptimArgs::for_optimizer("momentum");
+    bad.momentum = Some(1.5);
+    assert_eq!(
+        bad.describe(),
+        "momentum (--momentum: momentum: momentum = 1.5 is outside [0, 1))"
+    );
+}
+
+#[test]
+fn saved_optimizer_options_keep_their_spelling() {
+    let mut args = OptimArgs::for_optimizer("rmsprop");
+    args.form = optim::Form::PyTorch;
+    let json = serde_json::to_value(&args).unwrap();
+    assert_eq!(
+        (&json["optimizer"], &json["form"]),
+        (&"rmsprop".into(), &"pytorch".into())
+    );
+    let back: OptimArgs = serde_json::from_value(json).unwrap();
+    assert_eq!(back, args);
+    let course = serde_json::to_value(OptimArgs::default()).unwrap();
+    assert_eq!(course["form"], "course");
 }

@@ -7,7 +7,7 @@ use clap::Parser;
 use examples::claims::{escape_step, overshoot, steps_to_minimum};
 use examples::contour::Grid;
 use examples::surfaces::Surface;
-use examples::trajectory::{parse_point, run, Cli, OptimizerKind, Trajectory, TrajectoryError};
+use examples::trajectory::{parse_point, run, Cli, Trajectory, TrajectoryError};
 use optim::{Hyper, Optim, Optimizer};
 
 fn hyper_lr(lr: f32) -> Hyper {
@@ -21,11 +21,11 @@ fn hyper_lr(lr: f32) -> Hyper {
 fn json_has_steps_plus_one_points_and_the_loss_of_each() {
     let steps = 25;
     for (surface, kind, start) in [
-        (Surface::Beale, OptimizerKind::Momentum, [1.0, 1.5]),
-        (Surface::Rosenbrock, OptimizerKind::Nesterov, [-1.5, 2.0]),
-        (Surface::Himmelblau, OptimizerKind::Adam, [0.0, 0.0]),
-        (Surface::Saddle, OptimizerKind::Rmsprop, [-1.2, 0.5]),
-        (Surface::Booth, OptimizerKind::Adadelta, [-4.0, -4.0]),
+        (Surface::Beale, "momentum", [1.0, 1.5]),
+        (Surface::Rosenbrock, "nesterov", [-1.5, 2.0]),
+        (Surface::Himmelblau, "adam", [0.0, 0.0]),
+        (Surface::Saddle, "rmsprop", [-1.2, 0.5]),
+        (Surface::Booth, "adadelta", [-4.0, -4.0]),
     ] {
         let t = run(surface, kind, start, steps, &hyper_lr(1e-3)).unwrap();
         assert_eq!(t.points.len(), steps + 1);
@@ -45,7 +45,7 @@ fn json_has_steps_plus_one_points_and_the_loss_of_each() {
         keys.sort_unstable();
         assert_eq!(keys, ["function", "losses", "optimizer", "points"]);
         assert_eq!(obj["function"], surface.name());
-        assert_eq!(obj["optimizer"], kind.name());
+        assert_eq!(obj["optimizer"], kind);
         let points = obj["points"].as_array().unwrap();
         assert!(points.iter().all(|p| p.as_array().unwrap().len() == 2));
         let back: Trajectory = serde_json::from_value(json).unwrap();
@@ -112,14 +112,7 @@ fn points_are_bit_identical_to_stepping_the_optimizer_directly() {
     )
     .unwrap();
     let direct = step_directly(&mut adam, &p, Surface::Beale, 40);
-    let ours = run(
-        Surface::Beale,
-        OptimizerKind::Adam,
-        start,
-        40,
-        &hyper_lr(0.05),
-    )
-    .unwrap();
+    let ours = run(Surface::Beale, "adam", start, 40, &hyper_lr(0.05)).unwrap();
     assert_eq!(ours.points, direct);
 
     // NAG in the course form needs the closure (gradient at the look-ahead point).
@@ -133,14 +126,7 @@ fn points_are_bit_identical_to_stepping_the_optimizer_directly() {
     )
     .unwrap();
     let direct = step_directly(&mut nag, &p, Surface::Beale, 40);
-    let ours = run(
-        Surface::Beale,
-        OptimizerKind::Nesterov,
-        start,
-        40,
-        &hyper_lr(0.002),
-    )
-    .unwrap();
+    let ours = run(Surface::Beale, "nesterov", start, 40, &hyper_lr(0.002)).unwrap();
     assert_eq!(ours.points, direct);
 
     // SGD with the plain step(): backward by hand, then step.
@@ -160,14 +146,7 @@ fn points_are_bit_identical_to_stepping_the_optimizer_directly() {
         sgd.step().unwrap();
         direct.push([p.to_vec()[0], p.to_vec()[1]]);
     }
-    let ours = run(
-        Surface::Beale,
-        OptimizerKind::Sgd,
-        start,
-        40,
-        &hyper_lr(0.01),
-    )
-    .unwrap();
+    let ours = run(Surface::Beale, "sgd", start, 40, &hyper_lr(0.01)).unwrap();
     assert_eq!(ours.points, direct);
 }
 
@@ -176,14 +155,7 @@ fn sgd_on_the_saddle_follows_the_hand_formula() {
     // f = x² − y², ∇f = (2x, −2y): x ← (1 − 2λ)x, y ← (1 + 2λ)y.
     // With λ = 0.01 from (1, 1e-3), after N = 50 steps: x = 0.98⁵⁰, y = 1e-3·1.02⁵⁰.
     let (lr, n) = (0.01f64, 50);
-    let t = run(
-        Surface::Saddle,
-        OptimizerKind::Sgd,
-        [1.0, 1e-3],
-        n,
-        &hyper_lr(lr as f32),
-    )
-    .unwrap();
+    let t = run(Surface::Saddle, "sgd", [1.0, 1e-3], n, &hyper_lr(lr as f32)).unwrap();
     let last = t.points[n];
     let (x, y) = (
         (1.0 - 2.0 * lr).powi(n as i32),
@@ -200,27 +172,13 @@ fn sgd_on_the_saddle_follows_the_hand_formula() {
         last[1]
     );
     // |y| > 1 needs 1.02^N > 1000: N > ln 1000 / ln 1.02 = 348.8, so step 349.
-    let t = run(
-        Surface::Saddle,
-        OptimizerKind::Sgd,
-        [1.0, 1e-3],
-        400,
-        &hyper_lr(0.01),
-    )
-    .unwrap();
+    let t = run(Surface::Saddle, "sgd", [1.0, 1e-3], 400, &hyper_lr(0.01)).unwrap();
     assert_eq!(escape_step(&t), Some(349));
 }
 
 #[test]
 fn adam_reaches_booths_minimum() {
-    let t = run(
-        Surface::Booth,
-        OptimizerKind::Adam,
-        [-4.0, -4.0],
-        2000,
-        &hyper_lr(0.1),
-    )
-    .unwrap();
+    let t = run(Surface::Booth, "adam", [-4.0, -4.0], 2000, &hyper_lr(0.1)).unwrap();
     let p = t.points.last().unwrap();
     let dist = ((p[0] - 1.0).powi(2) + (p[1] - 3.0).powi(2)).sqrt();
     assert!(dist < 1e-2, "Adam ended at {p:?}, {dist} from (1, 3)");
@@ -231,14 +189,7 @@ fn adam_reaches_booths_minimum() {
 fn a_diverging_run_names_the_step() {
     // Beale from (1, 1.5) with λ = 0.1: the first SGD step is ≈ −0.1·(27.75, 92.5), landing near
     // (−1.8, −7.75), where the y³ terms blow up within a few steps.
-    let err = run(
-        Surface::Beale,
-        OptimizerKind::Sgd,
-        [1.0, 1.5],
-        100,
-        &hyper_lr(0.1),
-    )
-    .unwrap_err();
+    let err = run(Surface::Beale, "sgd", [1.0, 1.5], 100, &hyper_lr(0.1)).unwrap_err();
     let TrajectoryError::Diverged { step, partial } = &err else {
         panic!("expected divergence, got {err}");
     };
@@ -257,21 +208,14 @@ fn a_diverging_run_names_the_step() {
 
 #[test]
 fn invalid_hyperparameters_are_refused_with_their_name() {
-    let err = run(
-        Surface::Booth,
-        OptimizerKind::Sgd,
-        [0.0, 0.0],
-        5,
-        &hyper_lr(-0.1),
-    )
-    .unwrap_err();
+    let err = run(Surface::Booth, "sgd", [0.0, 0.0], 5, &hyper_lr(-0.1)).unwrap_err();
     assert!(matches!(err, TrajectoryError::Optim(_)));
     assert!(err.to_string().contains("lr = -0.1"), "{err}");
     let h = Hyper {
         momentum: Some(1.5),
         ..Hyper::default()
     };
-    let err = run(Surface::Booth, OptimizerKind::Momentum, [0.0, 0.0], 5, &h).unwrap_err();
+    let err = run(Surface::Booth, "momentum", [0.0, 0.0], 5, &h).unwrap_err();
     assert!(err.to_string().contains("momentum = 1.5"), "{err}");
 }
 
@@ -305,7 +249,7 @@ fn command_line_accepts_negative_numbers_both_ways() {
     ] {
         let cli = parse(args).unwrap();
         assert_eq!(cli.function, Some(Surface::Saddle));
-        assert_eq!(cli.optimizer, Some(OptimizerKind::Nesterov));
+        assert_eq!(cli.optimizer.as_deref(), Some("nesterov"));
         assert_eq!(cli.start, Some([-1.2, 1.0]));
         assert_eq!(cli.steps, 7);
         assert!(cli.json);
@@ -430,4 +374,26 @@ fn overshoot_counts_how_far_past_and_how_often() {
     };
     assert_eq!(overshoot(&t, [0.0, 0.0], [1.0, 0.0]), (0.5, 2));
     assert_eq!(escape_step(&t), None);
+}
+
+#[test]
+fn each_optimizer_of_the_catalog_has_its_own_colour() {
+    use examples::plot::color_of;
+    let rgb = |name: &str| {
+        let c = color_of(name);
+        (c.0, c.1, c.2)
+    };
+    let colours: Vec<_> = optim::catalog::ALL.iter().map(|e| rgb(e.name)).collect();
+    for (i, c) in colours.iter().enumerate() {
+        assert!(
+            !colours[..i].contains(c),
+            "{:?} repeats",
+            optim::catalog::ALL[i]
+        );
+    }
+    assert_eq!(rgb("nag"), rgb("nesterov"));
+    assert!(
+        !colours.contains(&rgb("lion")),
+        "a name outside the catalog"
+    );
 }

@@ -6,17 +6,21 @@
 //! dtype, shape and byte range, plus an optional `__metadata__` map of strings), then the raw
 //! little-endian data. Only `F32` tensors are read or written here.
 //!
-//! **Saving is atomic.** The bytes go to a temporary file `.<name>.tmp-<pid>` in the target's
-//! directory, which is flushed to disk (`sync_all`) and then renamed over the target; finally
-//! the directory itself is synced so the rename survives a power cut. A crash at any point
-//! leaves either the old file or the new one, never a half-written one. (Two threads of one
-//! process saving to the same path at once would share the temporary name; don't.)
+//! **Saving is atomic**, by [`atomic_file::write`]: the bytes go to a temporary file
+//! `.<name>.tmp-<pid>` in the target's directory, which is synced and renamed over the target,
+//! and the directory is synced. A crash at any point leaves either the old file or the new one,
+//! never a half-written one.
+//!
+//! A training checkpoint is the model's tensors ([`parameter_tensors`]) plus whatever else the
+//! loop keeps (an optimizer's buffers, under a prefix) in one file, with string metadata; on
+//! resume the other parts take their tensors out and [`load_parameters`] checks the rest
+//! strictly against the model.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::fs::{self, File};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use autograd::{ArrayD, IxDyn, Parameters};
@@ -142,6 +146,17 @@ fn io_error(path: &Path, action: &'static str) -> impl FnOnce(io::Error) -> Chec
     }
 }
 
+/// A failed step of the atomic write, as [`CheckpointError::Io`].
+impl From<atomic_file::WriteError> for CheckpointError {
+    fn from(e: atomic_file::WriteError) -> Self {
+        CheckpointError::Io {
+            path: e.path,
+            action: e.action,
+            source: e.source,
+        }
+    }
+}
+
 /// One tensor, already as little-endian bytes, in the form `safetensors::serialize` takes.
 struct F32Bytes {
     shape: Vec<usize>,
@@ -219,53 +234,7 @@ pub fn save_tensors(
                 message: format!("cannot serialize: {e}"),
             }
         })?;
-    write_atomically(path, &bytes)
-}
-
-/// Writes `bytes` to `path` through a synced temporary file and a rename.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
-    let file_name = path.file_name().ok_or_else(|| CheckpointError::Format {
-        path: path.to_path_buf(),
-        message: "the path does not name a file".into(),
-    })?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-
-    let mut created = false;
-    let result = (|| {
-        let mut file = File::create(&tmp).map_err(io_error(&tmp, "create the temporary file"))?;
-        created = true;
-        file.write_all(bytes)
-            .map_err(io_error(&tmp, "write the temporary file"))?;
-        file.sync_all()
-            .map_err(io_error(&tmp, "sync the temporary file"))?;
-        drop(file);
-        fs::rename(&tmp, path).map_err(io_error(path, "rename the temporary file over"))
-    })();
-    if result.is_err() && created {
-        // Best effort: the error being reported is the one that matters.
-        let _ = fs::remove_file(&tmp);
-    }
-    result?;
-    sync_directory(dir)
-}
-
-/// Makes a rename in `dir` durable (a no-op where directories cannot be opened, as on Windows).
-fn sync_directory(dir: &Path) -> Result<(), CheckpointError> {
-    if cfg!(unix) {
-        let handle = File::open(dir).map_err(io_error(dir, "open the directory to sync"))?;
-        handle
-            .sync_all()
-            .map_err(io_error(dir, "sync the directory"))?;
-    }
-    Ok(())
+    Ok(atomic_file::write(path, &bytes)?)
 }
 
 /// Reads every tensor and the string metadata of a safetensors file, in file order.
@@ -359,11 +328,16 @@ pub fn save_weights_with_metadata(
     params: &Parameters,
     metadata: BTreeMap<String, String>,
 ) -> Result<(), CheckpointError> {
-    let tensors: Vec<(String, ArrayD<f32>)> = params
+    save_tensors(path, &parameter_tensors(params), metadata)
+}
+
+/// A copy of every parameter's value under its registry name (PyTorch's `state_dict` keys),
+/// in registry order: what [`save_weights`] writes, for a checkpoint that holds more.
+pub fn parameter_tensors(params: &Parameters) -> Vec<(String, ArrayD<f32>)> {
+    params
         .iter()
         .map(|p| (p.name.clone(), p.tensor.value().clone()))
-        .collect();
-    save_tensors(path, &tensors, metadata)
+        .collect()
 }
 
 /// Loads a file's tensors into a model's parameters, matched by name, and returns the file's
@@ -392,6 +366,41 @@ pub fn load_weights(
 ) -> Result<BTreeMap<String, String>, CheckpointError> {
     let path = path.as_ref();
     let (tensors, metadata) = load_tensors(path)?;
+    load_parameters(path, params, tensors)?;
+    Ok(metadata)
+}
+
+/// Sets a model's parameters from tensors read from `path` (named in errors), matched by
+/// name, as strictly as [`load_weights`]: every parameter must be there with its shape, and
+/// nothing else may be; otherwise no parameter is changed. For a checkpoint that holds more
+/// than the model, take the other parts' tensors out of the list first.
+///
+/// # Errors
+/// [`CheckpointError::Mismatch`] listing each parameter with a different shape (model's and
+/// file's), each missing name and each unexpected one.
+///
+/// ```
+/// use nn::{mlp, Activation, Init, Module};
+/// use rand::SeedableRng;
+/// let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+/// let model = mlp(&[4, 3, 2], Activation::Relu, 0.0, Init::Pytorch, &mut rng);
+/// let path = std::env::temp_dir().join(format!("nn-doc-params-{}.safetensors", std::process::id()));
+/// let mut tensors = nn::parameter_tensors(&model.parameters());
+/// let step = autograd::ArrayD::zeros(autograd::IxDyn(&[1]));
+/// tensors.push(("loop.step".to_string(), step)); // a part of the checkpoint that is not the model
+/// nn::save_tensors(&path, &tensors, Default::default()).unwrap();
+///
+/// let (mut tensors, _) = nn::load_tensors(&path).unwrap();
+/// assert!(nn::load_parameters(&path, &model.parameters(), tensors.clone()).is_err()); // strict
+/// tensors.retain(|(name, _)| !name.starts_with("loop."));
+/// nn::load_parameters(&path, &model.parameters(), tensors).unwrap();
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+pub fn load_parameters(
+    path: impl AsRef<Path>,
+    params: &Parameters,
+    tensors: Vec<(String, ArrayD<f32>)>,
+) -> Result<(), CheckpointError> {
     let mut in_file: HashMap<String, ArrayD<f32>> = tensors.into_iter().collect();
 
     let (mut shapes, mut missing, mut found) = (Vec::new(), Vec::new(), Vec::new());
@@ -410,7 +419,7 @@ pub fn load_weights(
     unexpected.sort();
     if !(shapes.is_empty() && missing.is_empty() && unexpected.is_empty()) {
         return Err(CheckpointError::Mismatch {
-            path: path.to_path_buf(),
+            path: path.as_ref().to_path_buf(),
             shapes,
             missing,
             unexpected,
@@ -419,5 +428,5 @@ pub fn load_weights(
     for (tensor, value) in found {
         tensor.set_value(value);
     }
-    Ok(metadata)
+    Ok(())
 }

@@ -39,14 +39,14 @@ mod sequential;
 
 pub use activation::{Activation, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh, ELU, GELU};
 pub use checkpoint::{
-    load_tensors, load_weights, save_tensors, save_weights, save_weights_with_metadata,
-    CheckpointError, ShapeMismatch,
+    load_parameters, load_tensors, load_weights, parameter_tensors, save_tensors, save_weights,
+    save_weights_with_metadata, CheckpointError, ShapeMismatch,
 };
 pub use dropout::{Dropout, DropoutKey};
 pub use init::{FanMode, Init};
 pub use linear::Linear;
 pub use loss::{cross_entropy, mse_loss, nll_loss};
-pub use mlp::mlp;
+pub use mlp::{mlp, mlp_keyed};
 pub use module::Module;
 pub use parse::ParseChoiceError;
 pub use sequential::Sequential;

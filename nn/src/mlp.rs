@@ -15,7 +15,7 @@
 use rand::Rng;
 
 use crate::activation::Activation;
-use crate::dropout::Dropout;
+use crate::dropout::{Dropout, DropoutKey};
 use crate::init::Init;
 use crate::linear::Linear;
 use crate::sequential::Sequential;
@@ -25,7 +25,8 @@ use crate::sequential::Sequential;
 /// `dropout = 0` adds no dropout layers (as leaving them out in PyTorch, which changes the
 /// indices; see the module docs). Weights are drawn with PyTorch's default first, layer by
 /// layer, then re-drawn with `init` (unless it is [`Init::Pytorch`]) using the activation's
-/// gain. Each dropout layer is seeded from `rng`.
+/// gain. Each dropout layer is seeded from `rng`; [`mlp_keyed`] builds the same network with
+/// masks a resumed run can reproduce.
 ///
 /// # Panics
 /// If fewer than two sizes are given, a size is 0, or `dropout` is not in `[0, 1)`.
@@ -46,6 +47,53 @@ pub fn mlp<R: Rng + ?Sized>(
     init: Init,
     rng: &mut R,
 ) -> Sequential {
+    build(sizes, activation, dropout, init, None, rng)
+}
+
+/// [`mlp`] with [`Dropout::keyed`] layers: every mask is drawn from the returned key, which the
+/// training loop sets before each step (from the seed, epoch and step, say), and the layer's
+/// position among the hidden layers (`0, 1, …`). The weights are those [`mlp`] draws from the
+/// same `rng`: keyed layers take no numbers from it.
+///
+/// # Panics
+/// As [`mlp`].
+///
+/// ```
+/// use autograd::Tensor;
+/// use nn::{mlp_keyed, Activation, Init, Module};
+/// use rand::SeedableRng;
+///
+/// let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+/// let (model, key) = mlp_keyed(&[8, 16, 2], Activation::Relu, 0.5, Init::Pytorch, &mut rng);
+/// let x = Tensor::ones(&[4, 8]);
+/// key.set(7); // say, a hash of (seed, epoch, step)
+/// let first = model.forward(&x).to_vec();
+/// model.forward(&x); // another pass in between changes nothing:
+/// assert_eq!(model.forward(&x).to_vec(), first); // the key decides the masks
+/// ```
+#[track_caller]
+pub fn mlp_keyed<R: Rng + ?Sized>(
+    sizes: &[usize],
+    activation: Activation,
+    dropout: f32,
+    init: Init,
+    rng: &mut R,
+) -> (Sequential, DropoutKey) {
+    let key = DropoutKey::default();
+    let model = build(sizes, activation, dropout, init, Some(&key), rng);
+    (model, key)
+}
+
+/// The one layout of [`mlp`] and [`mlp_keyed`]; `key` picks keyed dropout layers.
+#[track_caller]
+fn build<R: Rng + ?Sized>(
+    sizes: &[usize],
+    activation: Activation,
+    dropout: f32,
+    init: Init,
+    key: Option<&DropoutKey>,
+    rng: &mut R,
+) -> Sequential {
     assert!(
         sizes.len() >= 2,
         "mlp: need at least an input and an output size, got {sizes:?}"
@@ -61,7 +109,10 @@ pub fn mlp<R: Rng + ?Sized>(
         if i < last {
             model = model.add_boxed(activation.module());
             if dropout > 0.0 {
-                model = model.add(Dropout::new(dropout, rng.random()));
+                model = model.add(match key {
+                    Some(key) => Dropout::keyed(dropout, key, i as u64),
+                    None => Dropout::new(dropout, rng.random()),
+                });
             }
         }
     }
@@ -153,5 +204,43 @@ mod tests {
         let std = (w.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / w.len() as f64).sqrt();
         assert!((std - 0.1).abs() < 0.002, "{std}");
         assert!(model.parameters().get("2.bias").unwrap().to_vec() == vec![0.0]);
+    }
+
+    #[test]
+    fn keyed_dropout_keeps_the_layout_and_the_weights_of_mlp() {
+        let sizes = [4, 6, 5, 3];
+        let flat = |m: &Sequential| {
+            m.parameters()
+                .iter()
+                .map(|p| (p.name.clone(), p.tensor.to_vec()))
+                .collect::<Vec<_>>()
+        };
+        let build = |dropout: f32, keyed: bool| {
+            let mut rng = ChaCha8Rng::seed_from_u64(9);
+            let init = Init::KaimingUniform;
+            if keyed {
+                mlp_keyed(&sizes, Activation::Tanh, dropout, init, &mut rng).0
+            } else {
+                mlp(&sizes, Activation::Tanh, dropout, init, &mut rng)
+            }
+        };
+        // Without dropout the two are one network; with it, keyed layers draw nothing from the
+        // generator, so the weights are those of the dropout-free network.
+        assert_eq!(flat(&build(0.0, true)), flat(&build(0.0, false)));
+        let keyed = build(0.5, true);
+        assert_eq!(
+            flat(&keyed).into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+            flat(&build(0.0, false))
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            names_and_shapes(&keyed)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect::<Vec<_>>(),
+            ["0.weight", "0.bias", "3.weight", "3.bias", "6.weight", "6.bias"]
+        );
     }
 }

@@ -316,7 +316,7 @@ fn a_failed_save_leaves_the_original_untouched() {
     save_weights(&path, &model(&[3, 2], 0).parameters()).unwrap();
     let original = fs::read(&path).unwrap();
     // Occupy the temporary name with a directory, so creating the temporary file fails.
-    let tmp = dir.join(format!(".w.safetensors.tmp-{}", std::process::id()));
+    let tmp = atomic_file::temporary_path(&path).unwrap();
     fs::create_dir(&tmp).unwrap();
     let err = save_weights(&path, &model(&[3, 2], 1).parameters()).unwrap_err();
     assert!(matches!(err, CheckpointError::Io { .. }), "{err:?}");

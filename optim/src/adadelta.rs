@@ -17,9 +17,12 @@
 //! course form is `λ = 1`, and any `λ` reproduces PyTorch. Defaults are PyTorch's: `γ = 0.9`,
 //! `ε = 1e-6` (the course gives no values).
 
+use std::fmt;
+
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, check_positive, check_unit, OptimError};
+use crate::factory::Hyper;
 use crate::rule::{StepContext, UpdateRule};
 
 /// AdaDelta.
@@ -49,6 +52,31 @@ impl Default for AdaDelta {
             eps: 1e-6,
             weight_decay: 0.0,
         }
+    }
+}
+
+impl AdaDelta {
+    /// The rule with the values `hp` sets (`hp.gamma` for `γ`) and the defaults above for the
+    /// rest ([`by_name`](crate::by_name)).
+    pub fn from_hyper(hp: &Hyper) -> AdaDelta {
+        let d = AdaDelta::default();
+        AdaDelta {
+            lr: hp.lr.unwrap_or(d.lr),
+            gamma: hp.gamma.unwrap_or(d.gamma),
+            eps: hp.eps.unwrap_or(d.eps),
+            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
+        }
+    }
+}
+
+/// `γ 0.9, ε 1e-6, weight decay 0`: the hyperparameters other than `λ` (see [`UpdateRule`]).
+impl fmt::Display for AdaDelta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "γ {}, ε {:e}, weight decay {}",
+            self.gamma, self.eps, self.weight_decay
+        )
     }
 }
 

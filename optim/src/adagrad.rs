@@ -18,9 +18,12 @@
 //! towards 0 and learning stalls; and `λ` has the unit of `w` times `g` over `g`, i.e. it mixes
 //! units.
 
+use std::fmt;
+
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, check_positive, OptimError};
+use crate::factory::Hyper;
 use crate::rule::{Form, StepContext, UpdateRule};
 
 /// AdaGrad. [`Default`] is the course form; [`AdaGrad::pytorch`] PyTorch's defaults.
@@ -62,6 +65,35 @@ impl AdaGrad {
             weight_decay: 0.0,
             form: Form::PyTorch,
         }
+    }
+
+    /// The rule with the values `hp` sets and, for the rest, the defaults of `hp.form`
+    /// ([`by_name`](crate::by_name)).
+    pub fn from_hyper(hp: &Hyper) -> AdaGrad {
+        let d = match hp.form {
+            Form::Course => AdaGrad::default(),
+            Form::PyTorch => AdaGrad::pytorch(),
+        };
+        AdaGrad {
+            lr: hp.lr.unwrap_or(d.lr),
+            eps: hp.eps.unwrap_or(d.eps),
+            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
+            form: d.form,
+        }
+    }
+}
+
+/// `ε 1e-8, weight decay 0, course form`: the hyperparameters other than `λ` (see
+/// [`UpdateRule`]).
+impl fmt::Display for AdaGrad {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ε {:e}, weight decay {}, {} form",
+            self.eps,
+            self.weight_decay,
+            self.form.label()
+        )
     }
 }
 

@@ -21,11 +21,14 @@
 //! decay term is divided by `sqrt(v̂)` like the rest of the gradient (and on the very first step
 //! cancels out entirely); decoupled, every weight shrinks by the same factor `1 − λ · wd`.
 //! Defaults: `λ = 0.001`, `β1 = 0.9`, `β2 = 0.999`, `ε = 1e-8`, `wd = 0` (PyTorch's `AdamW` uses
-//! `wd = 0.01`, as does `by_name("adamw")`). PyTorch's `amsgrad` is not offered.
+//! `wd = 0.01`, as do [`Adam::adamw`] and `by_name("adamw")`). PyTorch's `amsgrad` is not offered.
+
+use std::fmt;
 
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, check_positive, check_unit, OptimError};
+use crate::factory::Hyper;
 use crate::rule::{StepContext, UpdateRule};
 
 /// Adam, and AdamW with `decoupled_weight_decay`.
@@ -65,6 +68,53 @@ impl Default for Adam {
             decoupled_weight_decay: false,
             eps_inside_sqrt: false,
         }
+    }
+}
+
+impl Adam {
+    /// PyTorch's `AdamW()` defaults: Adam's, with decoupled weight decay `wd = 0.01`.
+    pub fn adamw() -> Self {
+        Adam {
+            weight_decay: 0.01,
+            decoupled_weight_decay: true,
+            ..Adam::default()
+        }
+    }
+
+    /// The rule with the values `hp` sets and the defaults for the rest: AdamW's when
+    /// `hp.decoupled`, else Adam's ([`by_name`](crate::by_name)).
+    pub fn from_hyper(hp: &Hyper) -> Adam {
+        let d = if hp.decoupled {
+            Adam::adamw()
+        } else {
+            Adam::default()
+        };
+        Adam {
+            lr: hp.lr.unwrap_or(d.lr),
+            beta1: hp.beta1.unwrap_or(d.beta1),
+            beta2: hp.beta2.unwrap_or(d.beta2),
+            eps: hp.eps.unwrap_or(d.eps),
+            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
+            decoupled_weight_decay: d.decoupled_weight_decay,
+            eps_inside_sqrt: hp.eps_inside_sqrt,
+        }
+    }
+}
+
+/// `β1 0.9, β2 0.999, ε 1e-8, weight decay 0` (`decoupled weight decay` for AdamW, `ε … inside
+/// the root` with `eps_inside_sqrt`): the hyperparameters other than `λ` (see [`UpdateRule`]).
+impl fmt::Display for Adam {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "β1 {}, β2 {}, ε {:e}", self.beta1, self.beta2, self.eps)?;
+        if self.eps_inside_sqrt {
+            f.write_str(" inside the root")?;
+        }
+        let decay = if self.decoupled_weight_decay {
+            "decoupled weight decay"
+        } else {
+            "weight decay"
+        };
+        write!(f, ", {decay} {}", self.weight_decay)
     }
 }
 

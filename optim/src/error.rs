@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::catalog;
+
 /// What can go wrong when building, stepping or restoring an optimizer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OptimError {
@@ -28,7 +30,7 @@ pub enum OptimError {
         /// The optimizer's name.
         optimizer: &'static str,
     },
-    /// [`by_name`](crate::by_name) does not know this name.
+    /// [`by_name`](crate::by_name) does not know this name (it is in no [`catalog`] entry).
     UnknownOptimizer(String),
     /// A saved state from another optimizer.
     WrongOptimizer {
@@ -59,6 +61,35 @@ pub enum OptimError {
         /// Its value.
         value: f64,
     },
+    /// Saved metadata whose text is not a number of the expected kind (`"optim.lr"` = `"x"`).
+    BadMetadata {
+        /// The key, prefix included.
+        key: String,
+        /// Its text.
+        value: String,
+    },
+    /// A scheduler hyperparameter outside its range, e.g. `StepLR: step_size must be >= 1, got 0`.
+    InvalidScheduler {
+        /// PyTorch's name of the schedule (`"StepLR"`).
+        scheduler: &'static str,
+        /// What is wrong, naming the value.
+        reason: String,
+    },
+    /// A schedule description that does not parse, e.g. `step:30` (no γ).
+    BadScheduleSpec {
+        /// The whole description.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A saved scheduler position that does not fit this scheduler (a missing or unknown key,
+    /// a counter that is not a non-negative integer).
+    SchedulerState {
+        /// PyTorch's name of the schedule being restored.
+        scheduler: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl fmt::Display for OptimError {
@@ -75,11 +106,10 @@ impl fmt::Display for OptimError {
                 "{optimizer}: the course form takes the gradient at the look-ahead point, so it \
                  must re-evaluate the loss: call step_with_closure (or use Form::PyTorch)"
             ),
-            OptimError::UnknownOptimizer(name) => write!(
-                f,
-                "unknown optimizer `{name}` (expected one of sgd, momentum, nesterov, nag, \
-                 adagrad, adadelta, rmsprop, adam, adamw)"
-            ),
+            OptimError::UnknownOptimizer(name) => {
+                let known: Vec<&str> = catalog::ALL.iter().flat_map(catalog::Entry::names).collect();
+                write!(f, "unknown optimizer `{name}` (expected one of {})", known.join(", "))
+            }
             OptimError::WrongOptimizer { expected, found } => {
                 write!(f, "load_state_dict: the state was saved by `{found}`, not `{expected}`")
             }
@@ -95,6 +125,16 @@ impl fmt::Display for OptimError {
             ),
             OptimError::BadCounter { key, value } => {
                 write!(f, "load_state_dict: `{key}` = {value} is not a non-negative integer")
+            }
+            OptimError::BadMetadata { key, value } => {
+                write!(f, "metadata `{key}` = `{value}` is not a number of the expected kind")
+            }
+            OptimError::InvalidScheduler { scheduler, reason } => write!(f, "{scheduler}: {reason}"),
+            OptimError::BadScheduleSpec { text, reason } => {
+                write!(f, "bad schedule `{text}`: {reason}")
+            }
+            OptimError::SchedulerState { scheduler, reason } => {
+                write!(f, "{scheduler}::load_state: {reason}")
             }
         }
     }

@@ -17,8 +17,12 @@
 //! Each file implements [`UpdateRule`] — the update of one parameter from its gradient and its
 //! own state. The loop over the registry (skip parameters without a gradient, create state on
 //! first use, count steps) is written once, in [`Optimizer`], which also saves and restores the
-//! state ([`OptimizerState`]). [`Optim`] and [`by_name`] pick an optimizer at run time.
-//! [`scheduler`] changes the learning rate between epochs (`Optimizer::set_lr`).
+//! state ([`OptimizerState`]). [`Optim`] and [`by_name`] pick an optimizer at run time from the
+//! [`catalog`], which names every optimizer once, with its aliases and the learning rate to
+//! start from; the programs take their lists from it. A new optimizer is its file and one
+//! catalog entry.
+//! [`scheduler`] changes the learning rate between epochs (`Optimizer::set_lr`). `state.rs` turns a
+//! saved state and a schedule's position into tensors and metadata, for a checkpoint file.
 //!
 //! Fitting `y = 2x` with plain gradient descent:
 //!
@@ -50,6 +54,7 @@
 mod adadelta;
 mod adagrad;
 mod adam;
+pub mod catalog;
 mod error;
 mod factory;
 mod momentum;
@@ -58,6 +63,7 @@ mod optimizer;
 mod rmsprop;
 mod rule;
 mod sgd;
+mod state;
 
 pub mod scheduler;
 

@@ -25,9 +25,12 @@
 //! scheduler), they differ: the course form's `ĝ` remembers the old rates, PyTorch's `v` is
 //! rescaled at once by the new one. The state slot is named `g_hat` (course) or `v` (PyTorch).
 
+use std::fmt;
+
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, OptimError};
+use crate::factory::Hyper;
 use crate::rule::{Form, MomentumSchedule, StepContext, UpdateRule};
 
 /// Gradient descent with momentum (heavy ball).
@@ -57,6 +60,33 @@ impl Default for Momentum {
             weight_decay: 0.0,
             form: Form::Course,
         }
+    }
+}
+
+impl Momentum {
+    /// The rule with the values `hp` sets (a constant `μ`) and the defaults above for the rest
+    /// ([`by_name`](crate::by_name)).
+    pub fn from_hyper(hp: &Hyper) -> Momentum {
+        let d = Momentum::default();
+        Momentum {
+            lr: hp.lr.unwrap_or(d.lr),
+            momentum: hp.momentum.map_or(d.momentum, MomentumSchedule::Constant),
+            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
+            form: hp.form,
+        }
+    }
+}
+
+/// `μ 0.9, weight decay 0, course form`: the hyperparameters other than `λ` (see [`UpdateRule`]).
+impl fmt::Display for Momentum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "μ {}, weight decay {}, {} form",
+            self.momentum,
+            self.weight_decay,
+            self.form.label()
+        )
     }
 }
 

@@ -28,9 +28,12 @@
 //! for constant `μ` and `λ`, PyTorch's weights after `i` steps are the course form's look-ahead
 //! point `w_i − μ ĝ_i` (tested in `tests/optimizers.rs`).
 
+use std::fmt;
+
 use ndarray::{ArrayD, ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, OptimError};
+use crate::factory::Hyper;
 use crate::rule::{Form, MomentumSchedule, StepContext, UpdateRule};
 
 /// Nesterov accelerated gradient.
@@ -60,6 +63,33 @@ impl Default for Nesterov {
             weight_decay: 0.0,
             form: Form::Course,
         }
+    }
+}
+
+impl Nesterov {
+    /// The rule with the values `hp` sets (a constant `μ`) and the defaults above for the rest
+    /// ([`by_name`](crate::by_name)).
+    pub fn from_hyper(hp: &Hyper) -> Nesterov {
+        let d = Nesterov::default();
+        Nesterov {
+            lr: hp.lr.unwrap_or(d.lr),
+            momentum: hp.momentum.map_or(d.momentum, MomentumSchedule::Constant),
+            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
+            form: hp.form,
+        }
+    }
+}
+
+/// `μ 0.9, weight decay 0, course form`: the hyperparameters other than `λ` (see [`UpdateRule`]).
+impl fmt::Display for Nesterov {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "μ {}, weight decay {}, {} form",
+            self.momentum,
+            self.weight_decay,
+            self.form.label()
+        )
     }
 }
 

@@ -6,6 +6,7 @@
 //! object, so a program can choose the optimizer by name at run time ([`by_name`](crate::by_name)).
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use std::cell::Ref;
 
@@ -445,37 +446,49 @@ impl<R: UpdateRule> Optimizer<R> {
 /// params.push("w", Tensor::scalar(1.0).requires_grad());
 /// let mut opt: Box<dyn Optim> = by_name("adam", params, &Hyper::default()).unwrap();
 /// assert_eq!((opt.name(), opt.lr()), ("adam", 0.001));
+/// assert_eq!(opt.to_string(), "adam (lr 0.001, β1 0.9, β2 0.999, ε 1e-8, weight decay 0)");
 /// ```
-pub trait Optim {
-    /// See [`Optimizer::step`].
-    ///
-    /// # Errors
-    /// As [`Optimizer::step`].
+///
+/// `Display` shows the hyperparameters in use, as [`Optimizer`]'s does.
+///
+/// Every method is [`Optimizer`]'s method of the same name (documented there, with its errors
+/// and panics), and the impl below only forwards: the methods stay inherent so that code
+/// holding an `Optimizer<Sgd>` needs no trait in scope, and this trait exists so that
+/// [`by_name`](crate::by_name) can return any rule.
+pub trait Optim: fmt::Display {
+    /// [`Optimizer::step`].
     fn step(&mut self) -> Result<(), OptimError>;
-    /// See [`Optimizer::step_with_closure`].
-    ///
-    /// # Errors
-    /// As [`Optimizer::step_with_closure`].
+    /// [`Optimizer::step_with_closure`].
     fn step_with_closure(&mut self, closure: &mut dyn FnMut() -> f32) -> Result<f32, OptimError>;
-    /// Clears every parameter's gradient.
+    /// [`Optimizer::zero_grad`].
     fn zero_grad(&self);
-    /// The current learning rate.
+    /// [`Optimizer::lr`].
     fn lr(&self) -> f32;
-    /// Sets the learning rate. See [`Optimizer::set_lr`] (panics on a negative or non-finite rate).
+    /// [`Optimizer::set_lr`].
     fn set_lr(&mut self, lr: f32);
-    /// Steps taken so far.
+    /// [`Optimizer::step_count`].
     fn step_count(&self) -> u64;
-    /// The optimizer's name.
+    /// [`Optimizer::name`].
     fn name(&self) -> &str;
-    /// See [`Optimizer::state_dict`].
+    /// [`Optimizer::state_dict`].
     fn state_dict(&self) -> OptimizerState;
-    /// See [`Optimizer::load_state_dict`].
-    ///
-    /// # Errors
-    /// As [`Optimizer::load_state_dict`].
+    /// [`Optimizer::load_state_dict`].
     fn load_state_dict(&mut self, state: &OptimizerState) -> Result<(), OptimError>;
-    /// The parameters being optimized.
+    /// [`Optimizer::params`].
     fn params(&self) -> &Parameters;
+}
+
+/// The name, the current learning rate and the rule's other hyperparameters:
+/// `adam (lr 0.001, β1 0.9, β2 0.999, ε 1e-8, weight decay 0)`.
+impl<R: UpdateRule> fmt::Display for Optimizer<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (lr {}", self.rule.name(), self.lr)?;
+        let rest = self.rule.to_string();
+        if !rest.is_empty() {
+            write!(f, ", {rest}")?;
+        }
+        f.write_str(")")
+    }
 }
 
 impl<R: UpdateRule> Optim for Optimizer<R> {

@@ -14,9 +14,12 @@
 //! root; Hinton's lecture values), PyTorch `λ = 0.01, γ = 0.99, ε = 1e-8` (outside). PyTorch's
 //! `momentum` and `centered` options are not offered (both off, PyTorch's defaults).
 
+use std::fmt;
+
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, check_positive, check_unit, OptimError};
+use crate::factory::Hyper;
 use crate::rule::{Form, StepContext, UpdateRule};
 
 /// RMSProp. [`Default`] is the course form; [`RmsProp::pytorch`] PyTorch's defaults.
@@ -62,6 +65,37 @@ impl RmsProp {
             weight_decay: 0.0,
             form: Form::PyTorch,
         }
+    }
+
+    /// The rule with the values `hp` sets (`hp.gamma` for `γ`) and, for the rest, the defaults
+    /// of `hp.form` ([`by_name`](crate::by_name)).
+    pub fn from_hyper(hp: &Hyper) -> RmsProp {
+        let d = match hp.form {
+            Form::Course => RmsProp::default(),
+            Form::PyTorch => RmsProp::pytorch(),
+        };
+        RmsProp {
+            lr: hp.lr.unwrap_or(d.lr),
+            gamma: hp.gamma.unwrap_or(d.gamma),
+            eps: hp.eps.unwrap_or(d.eps),
+            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
+            form: d.form,
+        }
+    }
+}
+
+/// `γ 0.9, ε 1e-8, weight decay 0, course form`: the hyperparameters other than `λ` (see
+/// [`UpdateRule`]).
+impl fmt::Display for RmsProp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "γ {}, ε {:e}, weight decay {}, {} form",
+            self.gamma,
+            self.eps,
+            self.weight_decay,
+            self.form.label()
+        )
     }
 }
 

@@ -3,6 +3,9 @@
 //! Every algorithm file (`sgd.rs`, …, `adam.rs`) implements [`UpdateRule`] for its config struct;
 //! the loop over the parameter registry is written once, in [`Optimizer`](crate::Optimizer).
 
+use std::fmt;
+use std::str::FromStr;
+
 use ndarray::{ArrayD, ArrayView1, ArrayViewMut1};
 
 use crate::error::OptimError;
@@ -18,6 +21,53 @@ pub enum Form {
     Course,
     /// The formula of `torch.optim`, to reproduce a PyTorch run.
     PyTorch,
+}
+
+impl Form {
+    /// Both forms, the course's first.
+    pub const ALL: [Form; 2] = [Form::Course, Form::PyTorch];
+
+    /// The spelling on command lines and in saved configurations: `course` or `pytorch`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Form::Course => "course",
+            Form::PyTorch => "pytorch",
+        }
+    }
+
+    /// The name in running text: `course` or `PyTorch` (as in "PyTorch form").
+    pub fn label(self) -> &'static str {
+        match self {
+            Form::Course => "course",
+            Form::PyTorch => "PyTorch",
+        }
+    }
+}
+
+/// Writes [`Form::as_str`], which [`FromStr`] reads back.
+impl fmt::Display for Form {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Reads `course` or `pytorch`, in any case.
+///
+/// ```
+/// use optim::Form;
+/// assert_eq!("pytorch".parse::<Form>(), Ok(Form::PyTorch));
+/// assert_eq!(Form::PyTorch.to_string(), "pytorch");
+/// assert!("keras".parse::<Form>().unwrap_err().contains("keras"));
+/// ```
+impl FromStr for Form {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Form, String> {
+        Form::ALL
+            .into_iter()
+            .find(|form| form.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("`{s}` is not a form (expected course or pytorch)"))
+    }
 }
 
 /// The per-step values the driver hands to a rule.
@@ -41,7 +91,11 @@ pub struct StepContext {
 /// driver creates the state buffers named by [`state_slots`](UpdateRule::state_slots), zeroed
 /// and shaped like the parameter, the first time the parameter has a gradient, and hands them
 /// back on every later step.
-pub trait UpdateRule: Sync {
+///
+/// `Display` lists the hyperparameters other than `λ`, which the driver owns (it may change
+/// between steps), as `symbol value` pairs: `β1 0.9, β2 0.999, ε 1e-8, weight decay 0`. The
+/// driver's own `Display` puts the name and the current `λ` in front.
+pub trait UpdateRule: Sync + fmt::Display {
     /// The optimizer's name, as accepted by [`by_name`](crate::by_name) (`"adam"`).
     fn name(&self) -> &'static str;
 
@@ -197,6 +251,30 @@ impl MomentumSchedule {
     }
 }
 
+/// `0.9`; `0.9 then 0.5 from step 100`; `0.5 to 0.9 over 4 steps`.
+impl fmt::Display for MomentumSchedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MomentumSchedule::Constant(mu) => write!(f, "{mu}"),
+            MomentumSchedule::Steps(pairs) => {
+                for (i, (start, mu)) in pairs.iter().enumerate() {
+                    if i == 0 {
+                        write!(f, "{mu}")?;
+                    } else {
+                        write!(f, " then {mu} from step {start}")?;
+                    }
+                }
+                Ok(())
+            }
+            MomentumSchedule::Linear {
+                from,
+                to,
+                over_steps,
+            } => write!(f, "{from} to {to} over {over_steps} steps"),
+        }
+    }
+}
+
 impl From<f32> for MomentumSchedule {
     fn from(mu: f32) -> Self {
         MomentumSchedule::Constant(mu)
@@ -256,5 +334,18 @@ mod tests {
             over_steps: 3
         })
         .contains("momentum (to) = NaN"));
+    }
+
+    #[test]
+    fn schedules_show_every_value_and_where_it_starts() {
+        let steps = MomentumSchedule::Steps(vec![(1, 0.9), (100, 0.5)]);
+        assert_eq!(steps.to_string(), "0.9 then 0.5 from step 100");
+        let linear = MomentumSchedule::Linear {
+            from: 0.5,
+            to: 0.9,
+            over_steps: 4,
+        };
+        assert_eq!(linear.to_string(), "0.5 to 0.9 over 4 steps");
+        assert_eq!(MomentumSchedule::Constant(0.9).to_string(), "0.9");
     }
 }

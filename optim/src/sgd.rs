@@ -9,9 +9,12 @@
 //! example, a mini-batch or the full batch is the caller's choice of loss, not the optimizer's.
 //! PyTorch's `dampening` and `maximize` options are not offered.
 
+use std::fmt;
+
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
 
 use crate::error::{check_lr, check_non_negative, OptimError};
+use crate::factory::Hyper;
 use crate::rule::{StepContext, UpdateRule};
 
 /// Plain gradient descent, `w ← w − λ g`.
@@ -34,6 +37,25 @@ impl Default for Sgd {
             lr: 0.01,
             weight_decay: 0.0,
         }
+    }
+}
+
+impl Sgd {
+    /// The rule with the values `hp` sets and the defaults above for the rest
+    /// ([`by_name`](crate::by_name)).
+    pub fn from_hyper(hp: &Hyper) -> Sgd {
+        let d = Sgd::default();
+        Sgd {
+            lr: hp.lr.unwrap_or(d.lr),
+            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
+        }
+    }
+}
+
+/// `weight decay 0`: the hyperparameters other than `λ` (see [`UpdateRule`]).
+impl fmt::Display for Sgd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "weight decay {}", self.weight_decay)
     }
 }
 

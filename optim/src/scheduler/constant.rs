@@ -1,6 +1,7 @@
 //! Constant: λ_e = λ0 for every epoch (what training does without a scheduler).
 
 use super::{check_rate, ClosedForm};
+use crate::OptimError;
 
 /// Keeps λ at `base_lr`; still counts epochs so that its state saves like the others'.
 #[derive(Debug, Clone)]
@@ -14,7 +15,7 @@ impl Constant {
     ///
     /// # Errors
     /// `base_lr` negative or not finite.
-    pub fn new(base_lr: f64) -> Result<Constant, String> {
+    pub fn new(base_lr: f64) -> Result<Constant, OptimError> {
         check_rate(base_lr, "base lr", "Constant")?;
         Ok(Constant { base_lr, epoch: 0 })
     }
@@ -49,6 +50,9 @@ mod tests {
         let mut s = Constant::new(0.25).unwrap();
         assert_eq!(sequence(&mut s, 5, |_| None), vec![0.25; 6]);
         assert_eq!(s.epoch(), 5);
-        assert!(Constant::new(-0.25).unwrap_err().contains("-0.25"));
+        assert!(Constant::new(-0.25)
+            .unwrap_err()
+            .to_string()
+            .contains("-0.25"));
     }
 }

@@ -7,7 +7,8 @@
 
 use std::f64::consts::PI;
 
-use super::{check_rate, ClosedForm};
+use super::{check_rate, invalid, ClosedForm};
+use crate::OptimError;
 
 /// Anneals λ from `base_lr` to `eta_min` along a cosine over `t_max` epochs.
 #[derive(Debug, Clone)]
@@ -29,11 +30,14 @@ impl CosineAnnealingLr {
     ///
     /// # Errors
     /// `t_max` = 0; `base_lr` or `eta_min` negative or not finite.
-    pub fn new(base_lr: f64, t_max: usize, eta_min: f64) -> Result<CosineAnnealingLr, String> {
+    pub fn new(base_lr: f64, t_max: usize, eta_min: f64) -> Result<CosineAnnealingLr, OptimError> {
         check_rate(base_lr, "base lr", "CosineAnnealingLR")?;
         check_rate(eta_min, "eta_min", "CosineAnnealingLR")?;
         if t_max == 0 {
-            return Err("CosineAnnealingLR: T_max must be >= 1, got 0".to_string());
+            return Err(invalid(
+                "CosineAnnealingLR",
+                "T_max must be >= 1, got 0".into(),
+            ));
         }
         Ok(CosineAnnealingLr {
             base_lr,
@@ -100,9 +104,11 @@ mod tests {
     fn rejects_bad_hyperparameters() {
         assert!(CosineAnnealingLr::new(1.0, 0, 0.0)
             .unwrap_err()
+            .to_string()
             .contains("T_max"));
         assert!(CosineAnnealingLr::new(1.0, 5, -0.01)
             .unwrap_err()
+            .to_string()
             .contains("-0.01"));
     }
 }

@@ -3,6 +3,7 @@
 //! `λ_e = λ0 · γ^e` — PyTorch's `ExponentialLR(optimizer, gamma)`.
 
 use super::{check_rate, ClosedForm};
+use crate::OptimError;
 
 /// Multiplies λ by `gamma` every epoch.
 #[derive(Debug, Clone)]
@@ -17,7 +18,7 @@ impl ExponentialLr {
     ///
     /// # Errors
     /// `base_lr` or `gamma` negative or not finite.
-    pub fn new(base_lr: f64, gamma: f64) -> Result<ExponentialLr, String> {
+    pub fn new(base_lr: f64, gamma: f64) -> Result<ExponentialLr, OptimError> {
         check_rate(base_lr, "base lr", "ExponentialLR")?;
         check_rate(gamma, "gamma", "ExponentialLR")?;
         Ok(ExponentialLr {
@@ -69,9 +70,13 @@ mod tests {
 
     #[test]
     fn rejects_bad_gamma() {
-        assert!(ExponentialLr::new(0.1, -0.5).unwrap_err().contains("-0.5"));
+        assert!(ExponentialLr::new(0.1, -0.5)
+            .unwrap_err()
+            .to_string()
+            .contains("-0.5"));
         assert!(ExponentialLr::new(0.1, f64::NAN)
             .unwrap_err()
+            .to_string()
             .contains("NaN"));
     }
 }

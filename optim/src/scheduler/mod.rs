@@ -38,6 +38,8 @@ mod warmup;
 
 use std::collections::BTreeMap;
 
+use crate::OptimError;
+
 pub use constant::Constant;
 pub use cosine::CosineAnnealingLr;
 pub use exponential::ExponentialLr;
@@ -71,8 +73,44 @@ pub trait Scheduler: std::fmt::Debug {
     /// Restores a position saved by [`Scheduler::state`] of the same kind of scheduler.
     ///
     /// # Errors
-    /// A missing or unknown key, or a counter that is not a non-negative integer.
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String>;
+    /// [`OptimError::SchedulerState`] for a missing or unknown key, or a counter that is not a
+    /// non-negative integer.
+    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), OptimError>;
+
+    /// [`Scheduler::state`] as string metadata for a checkpoint file: `<prefix><key>` = the
+    /// value's shortest exact text (`{:?}`), e.g. `scheduler.epoch` = `3.0`.
+    fn to_metadata(&self, prefix: &str) -> BTreeMap<String, String> {
+        self.state()
+            .into_iter()
+            .map(|(key, value)| (format!("{prefix}{key}"), format!("{value:?}")))
+            .collect()
+    }
+
+    /// Restores the position [`Scheduler::to_metadata`] saved under `prefix`; other keys of
+    /// `metadata` are ignored. The numbers come back bit for bit, so the schedule continues
+    /// exactly.
+    ///
+    /// # Errors
+    /// [`OptimError::BadMetadata`] for a value that is not a number; otherwise as
+    /// [`Scheduler::load_state`].
+    fn load_metadata(
+        &mut self,
+        prefix: &str,
+        metadata: &BTreeMap<String, String>,
+    ) -> Result<(), OptimError> {
+        let mut state = BTreeMap::new();
+        for (key, text) in metadata.range(prefix.to_string()..) {
+            let Some(name) = key.strip_prefix(prefix) else {
+                break; // sorted: the keys with the prefix come first, together
+            };
+            let value = text.parse().map_err(|_| OptimError::BadMetadata {
+                key: key.clone(),
+                value: text.clone(),
+            })?;
+            state.insert(name.to_string(), value);
+        }
+        self.load_state(&state)
+    }
 }
 
 /// A schedule whose rate is a function of the epoch alone, so it can be evaluated anywhere
@@ -114,7 +152,7 @@ impl<T: ClosedForm + ?Sized> Scheduler for T {
         BTreeMap::from([("epoch".to_string(), self.epoch_counter() as f64)])
     }
 
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
+    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), OptimError> {
         // Other keys (e.g. a plateau state) are rejected so that a checkpoint of one kind of
         // scheduler cannot silently restore another.
         let who = self.name();
@@ -124,15 +162,33 @@ impl<T: ClosedForm + ?Sized> Scheduler for T {
     }
 }
 
-/// Checks that `state` has exactly the keys `keys`.
+/// An [`OptimError::InvalidScheduler`]: `who` (PyTorch's name of the schedule) rejects a
+/// hyperparameter for `reason`.
+pub(crate) fn invalid(who: &'static str, reason: String) -> OptimError {
+    OptimError::InvalidScheduler {
+        scheduler: who,
+        reason,
+    }
+}
+
+/// An [`OptimError::SchedulerState`]: `who` cannot restore a saved position, for `reason`.
+pub(crate) fn state_error(who: &'static str, reason: String) -> OptimError {
+    OptimError::SchedulerState {
+        scheduler: who,
+        reason,
+    }
+}
+
+/// Checks that `state` has no keys besides `keys`.
 pub(crate) fn check_keys(
     state: &BTreeMap<String, f64>,
     keys: &[&str],
-    who: &str,
-) -> Result<(), String> {
+    who: &'static str,
+) -> Result<(), OptimError> {
     if let Some(k) = state.keys().find(|k| !keys.contains(&k.as_str())) {
-        return Err(format!(
-            "{who}::load_state: unknown key `{k}` (expected {keys:?})"
+        return Err(state_error(
+            who,
+            format!("unknown key `{k}` (expected {keys:?})"),
         ));
     }
     Ok(())
@@ -142,24 +198,26 @@ pub(crate) fn check_keys(
 pub(crate) fn counter(
     state: &BTreeMap<String, f64>,
     key: &str,
-    who: &str,
-) -> Result<usize, String> {
+    who: &'static str,
+) -> Result<usize, OptimError> {
     let v = *state
         .get(key)
-        .ok_or_else(|| format!("{who}::load_state: missing key `{key}`"))?;
+        .ok_or_else(|| state_error(who, format!("missing key `{key}`")))?;
     if !(v >= 0.0 && v.fract() == 0.0 && v <= u32::MAX as f64) {
-        return Err(format!(
-            "{who}::load_state: `{key}` = {v} is not a non-negative integer"
+        return Err(state_error(
+            who,
+            format!("`{key}` = {v} is not a non-negative integer"),
         ));
     }
     Ok(v as usize)
 }
 
 /// Checks a learning rate or a rate floor: finite and ≥ 0.
-pub(crate) fn check_rate(value: f64, what: &str, who: &str) -> Result<(), String> {
+pub(crate) fn check_rate(value: f64, what: &str, who: &'static str) -> Result<(), OptimError> {
     if !(value.is_finite() && value >= 0.0) {
-        return Err(format!(
-            "{who}: {what} must be finite and >= 0, got {value}"
+        return Err(invalid(
+            who,
+            format!("{what} must be finite and >= 0, got {value}"),
         ));
     }
     Ok(())

@@ -5,6 +5,7 @@
 //! γ twice.
 
 use super::{check_rate, ClosedForm};
+use crate::OptimError;
 
 /// Multiplies λ by `gamma` at each epoch listed in `milestones`.
 #[derive(Debug, Clone)]
@@ -26,7 +27,7 @@ impl MultiStepLr {
     ///
     /// # Errors
     /// `base_lr` or `gamma` negative or not finite.
-    pub fn new(base_lr: f64, milestones: &[usize], gamma: f64) -> Result<MultiStepLr, String> {
+    pub fn new(base_lr: f64, milestones: &[usize], gamma: f64) -> Result<MultiStepLr, OptimError> {
         check_rate(base_lr, "base lr", "MultiStepLR")?;
         check_rate(gamma, "gamma", "MultiStepLR")?;
         let mut milestones = milestones.to_vec();
@@ -92,6 +93,7 @@ mod tests {
     fn rejects_negative_gamma() {
         assert!(MultiStepLr::new(1.0, &[1], -2.0)
             .unwrap_err()
+            .to_string()
             .contains("-2"));
     }
 }

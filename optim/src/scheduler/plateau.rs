@@ -9,7 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{check_keys, check_rate, counter, Scheduler};
+use super::{check_keys, check_rate, counter, invalid, state_error, Scheduler};
+use crate::OptimError;
 
 /// Whether a smaller or a larger metric is an improvement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,13 +92,13 @@ impl ReduceLrOnPlateau {
     /// # Errors
     /// `factor` outside [0, 1) (PyTorch: "Factor should be < 1.0"); a negative or non-finite
     /// `base_lr`, `threshold`, `min_lr` or `eps`.
-    pub fn new(base_lr: f64, config: PlateauConfig) -> Result<ReduceLrOnPlateau, String> {
+    pub fn new(base_lr: f64, config: PlateauConfig) -> Result<ReduceLrOnPlateau, OptimError> {
         const WHO: &str = "ReduceLROnPlateau";
         check_rate(base_lr, "base lr", WHO)?;
         if !(0.0..1.0).contains(&config.factor) {
-            return Err(format!(
-                "{WHO}: factor must be in [0, 1), got {}",
-                config.factor
+            return Err(invalid(
+                WHO,
+                format!("factor must be in [0, 1), got {}", config.factor),
             ));
         }
         check_rate(config.threshold, "threshold", WHO)?;
@@ -194,7 +195,7 @@ impl Scheduler for ReduceLrOnPlateau {
         state
     }
 
-    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), String> {
+    fn load_state(&mut self, state: &BTreeMap<String, f64>) -> Result<(), OptimError> {
         const WHO: &str = "ReduceLROnPlateau";
         check_keys(
             state,
@@ -206,11 +207,11 @@ impl Scheduler for ReduceLrOnPlateau {
         let cooldown_counter = counter(state, "cooldown_counter", WHO)?;
         let lr = *state
             .get("lr")
-            .ok_or_else(|| format!("{WHO}::load_state: missing key `lr`"))?;
+            .ok_or_else(|| state_error(WHO, "missing key `lr`".into()))?;
         check_rate(lr, "lr", WHO)?;
         let best = state.get("best").copied().unwrap_or(self.worst());
         if best.is_nan() {
-            return Err(format!("{WHO}::load_state: `best` is NaN"));
+            return Err(state_error(WHO, "`best` is NaN".into()));
         }
         *self = ReduceLrOnPlateau {
             config: self.config,
@@ -307,7 +308,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_config_and_state() {
-        let bad = |config| ReduceLrOnPlateau::new(1.0, config).unwrap_err();
+        let bad = |config| ReduceLrOnPlateau::new(1.0, config).unwrap_err().to_string();
         assert!(bad(PlateauConfig {
             factor: 1.0,
             ..PlateauConfig::default()
@@ -328,6 +329,7 @@ mod tests {
         assert!(s
             .load_state(&missing)
             .unwrap_err()
+            .to_string()
             .contains("num_bad_epochs"));
     }
 

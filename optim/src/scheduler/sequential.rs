@@ -6,7 +6,8 @@
 //! epoch 0 when its turn comes, as PyTorch's `SequentialLR(optimizer, schedulers, milestones)`
 //! does (it calls `scheduler.step(0)` at a milestone).
 
-use super::ClosedForm;
+use super::{invalid, ClosedForm};
+use crate::OptimError;
 
 /// Closed-form schedules run one after another.
 #[derive(Debug)]
@@ -34,22 +35,29 @@ impl SequentialLr {
     pub fn new(
         schedules: Vec<Box<dyn ClosedForm>>,
         milestones: Vec<usize>,
-    ) -> Result<SequentialLr, String> {
+    ) -> Result<SequentialLr, OptimError> {
         if schedules.is_empty() {
-            return Err("SequentialLR: needs at least one schedule".to_string());
+            return Err(invalid(
+                "SequentialLR",
+                "needs at least one schedule".into(),
+            ));
         }
         if milestones.len() + 1 != schedules.len() {
-            return Err(format!(
-                "SequentialLR: {} schedules need {} milestones, got {milestones:?}",
-                schedules.len(),
-                schedules.len() - 1
+            return Err(invalid(
+                "SequentialLR",
+                format!(
+                    "{} schedules need {} milestones, got {milestones:?}",
+                    schedules.len(),
+                    schedules.len() - 1
+                ),
             ));
         }
         let mut previous = 0;
         for &m in &milestones {
             if m <= previous {
-                return Err(format!(
-                    "SequentialLR: milestones must increase from >= 1, got {milestones:?}"
+                return Err(invalid(
+                    "SequentialLR",
+                    format!("milestones must increase from >= 1, got {milestones:?}"),
                 ));
             }
             previous = m;
@@ -160,9 +168,11 @@ mod tests {
         };
         assert!(SequentialLr::new(two(), vec![])
             .unwrap_err()
+            .to_string()
             .contains("need 1 milestones"));
         assert!(SequentialLr::new(two(), vec![0])
             .unwrap_err()
+            .to_string()
             .contains("[0]"));
         assert!(SequentialLr::new(vec![], vec![]).is_err());
     }

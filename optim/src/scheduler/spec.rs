@@ -18,6 +18,7 @@ use super::{
     Constant, CosineAnnealingLr, ExponentialLr, LinearLr, MultiStepLr, PlateauConfig,
     ReduceLrOnPlateau, Scheduler, SequentialLr, StepLr,
 };
+use crate::OptimError;
 
 /// A parsed schedule description; [`ScheduleSpec::build`] turns it into a scheduler.
 ///
@@ -27,7 +28,8 @@ use super::{
 /// assert_eq!(spec, ScheduleSpec::Step { step_size: 30, gamma: 0.1 });
 /// let mut sched = spec.build(0.1).unwrap();
 /// assert_eq!(sched.last_lr(), 0.1);
-/// assert!("step:30".parse::<ScheduleSpec>().unwrap_err().contains("step:30"));
+/// let err = "step:30".parse::<ScheduleSpec>().unwrap_err();
+/// assert_eq!(err.to_string(), "bad schedule `step:30`: expected `step:STEP_SIZE:GAMMA`");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScheduleSpec {
@@ -58,9 +60,9 @@ impl ScheduleSpec {
     /// The scheduler this spec describes, starting at `base_lr` (λ0).
     ///
     /// # Errors
-    /// Hyperparameters the scheduler's constructor rejects (e.g. `plateau:1.5:3`), with the
-    /// constructor's message naming the value.
-    pub fn build(&self, base_lr: f64) -> Result<Box<dyn Scheduler>, String> {
+    /// [`OptimError::InvalidScheduler`] for hyperparameters the scheduler's constructor rejects
+    /// (e.g. `plateau:1.5:3`), naming the value.
+    pub fn build(&self, base_lr: f64) -> Result<Box<dyn Scheduler>, OptimError> {
         Ok(match self {
             ScheduleSpec::Constant => Box::new(Constant::new(base_lr)?),
             ScheduleSpec::Step { step_size, gamma } => {
@@ -103,16 +105,19 @@ impl ScheduleSpec {
 }
 
 impl FromStr for ScheduleSpec {
-    type Err = String;
+    type Err = OptimError;
 
     /// Parses the forms in the module table.
     ///
     /// # Errors
-    /// An unknown name, a wrong number of fields, or a field that is not a number; the message
-    /// quotes the whole text and the bad field.
-    fn from_str(text: &str) -> Result<ScheduleSpec, String> {
+    /// [`OptimError::BadScheduleSpec`] for an unknown name, a wrong number of fields, or a field
+    /// that is not a number; the message quotes the whole text and the bad field.
+    fn from_str(text: &str) -> Result<ScheduleSpec, OptimError> {
         let fields: Vec<&str> = text.trim().split(':').collect();
-        let bad = |why: String| format!("bad schedule `{text}`: {why}");
+        let bad = |reason: String| OptimError::BadScheduleSpec {
+            text: text.to_string(),
+            reason,
+        };
         let arity = |min: usize, max: usize, form: &str| {
             let n = fields.len() - 1;
             if n < min || n > max {
@@ -131,7 +136,7 @@ impl FromStr for ScheduleSpec {
             _ => Err(bad(format!("{what} `{s}` is not a finite number"))),
         };
         // `ITERS[,START_FACTOR]` of the warm-up forms.
-        let warmup = |s: &str| -> Result<(usize, f64), String> {
+        let warmup = |s: &str| -> Result<(usize, f64), OptimError> {
             match s.split_once(',') {
                 Some((iters, factor)) => {
                     Ok((int(iters, "warm-up epochs")?, num(factor, "start factor")?))
@@ -319,14 +324,17 @@ mod tests {
             ("plateau:0.5", "plateau:FACTOR:PATIENCE"),
         ];
         for (text, needle) in cases {
-            let err = text.parse::<ScheduleSpec>().unwrap_err();
+            let err = text.parse::<ScheduleSpec>().unwrap_err().to_string();
             assert!(err.contains(needle) && err.contains(text), "{text}: {err}");
         }
     }
 
     #[test]
     fn build_rejects_bad_values_naming_them() {
-        let build = |t: &str| t.parse::<ScheduleSpec>().unwrap().build(0.1).unwrap_err();
+        let build = |t: &str| {
+            let spec = t.parse::<ScheduleSpec>().unwrap();
+            spec.build(0.1).unwrap_err().to_string()
+        };
         assert!(build("plateau:1.5:3").contains("1.5"));
         assert!(build("plateau:-0.5:3").contains("-0.5"));
         assert!(build("exp:-0.9").contains("-0.9"));

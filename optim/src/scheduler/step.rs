@@ -4,7 +4,8 @@
 //! multiplies the previous rate by γ at each boundary; the closed form here is the same number up
 //! to `f64` rounding).
 
-use super::{check_rate, ClosedForm};
+use super::{check_rate, invalid, ClosedForm};
+use crate::OptimError;
 
 /// Decays λ by `gamma` every `step_size` epochs.
 #[derive(Debug, Clone)]
@@ -26,11 +27,11 @@ impl StepLr {
     ///
     /// # Errors
     /// `step_size` = 0; `base_lr` or `gamma` negative or not finite.
-    pub fn new(base_lr: f64, step_size: usize, gamma: f64) -> Result<StepLr, String> {
+    pub fn new(base_lr: f64, step_size: usize, gamma: f64) -> Result<StepLr, OptimError> {
         check_rate(base_lr, "base lr", "StepLR")?;
         check_rate(gamma, "gamma", "StepLR")?;
         if step_size == 0 {
-            return Err("StepLR: step_size must be >= 1, got 0".to_string());
+            return Err(invalid("StepLR", "step_size must be >= 1, got 0".into()));
         }
         Ok(StepLr {
             base_lr,
@@ -83,13 +84,26 @@ mod tests {
 
     #[test]
     fn rejects_bad_hyperparameters() {
-        assert!(StepLr::new(1.0, 0, 0.1).unwrap_err().contains("step_size"));
-        assert!(StepLr::new(1.0, 3, -0.1).unwrap_err().contains("-0.1"));
-        assert!(StepLr::new(-1.0, 3, 0.1).unwrap_err().contains("-1"));
+        assert!(StepLr::new(1.0, 0, 0.1)
+            .unwrap_err()
+            .to_string()
+            .contains("step_size"));
+        assert!(StepLr::new(1.0, 3, -0.1)
+            .unwrap_err()
+            .to_string()
+            .contains("-0.1"));
+        assert!(StepLr::new(-1.0, 3, 0.1)
+            .unwrap_err()
+            .to_string()
+            .contains("-1"));
         let mut s = StepLr::new(1.0, 3, 0.1).unwrap();
         let bad = BTreeMap::from([("epoch".to_string(), 2.5)]);
-        assert!(s.load_state(&bad).unwrap_err().contains("2.5"));
+        assert!(s.load_state(&bad).unwrap_err().to_string().contains("2.5"));
         let other = BTreeMap::from([("epoch".to_string(), 2.0), ("best".to_string(), 1.0)]);
-        assert!(s.load_state(&other).unwrap_err().contains("best"));
+        assert!(s
+            .load_state(&other)
+            .unwrap_err()
+            .to_string()
+            .contains("best"));
     }
 }

@@ -5,7 +5,8 @@
 //! `T` = `total_iters` — the closed form of PyTorch's `LinearLR(optimizer, start_factor,
 //! end_factor, total_iters)` (defaults there: `s = 1/3`, `f = 1`, `T = 5`).
 
-use super::{check_rate, ClosedForm};
+use super::{check_rate, invalid, ClosedForm};
+use crate::OptimError;
 
 /// λ0 times a factor ramping linearly from `start_factor` to `end_factor`.
 #[derive(Debug, Clone)]
@@ -37,20 +38,25 @@ impl LinearLr {
         start_factor: f64,
         end_factor: f64,
         total_iters: usize,
-    ) -> Result<LinearLr, String> {
+    ) -> Result<LinearLr, OptimError> {
         check_rate(base_lr, "base lr", "LinearLR")?;
         if !(start_factor > 0.0 && start_factor <= 1.0) {
-            return Err(format!(
-                "LinearLR: start_factor must be in (0, 1], got {start_factor}"
+            return Err(invalid(
+                "LinearLR",
+                format!("start_factor must be in (0, 1], got {start_factor}"),
             ));
         }
         if !(0.0..=1.0).contains(&end_factor) {
-            return Err(format!(
-                "LinearLR: end_factor must be in [0, 1], got {end_factor}"
+            return Err(invalid(
+                "LinearLR",
+                format!("end_factor must be in [0, 1], got {end_factor}"),
             ));
         }
         if total_iters == 0 {
-            return Err("LinearLR: total_iters must be >= 1, got 0".to_string());
+            return Err(invalid(
+                "LinearLR",
+                "total_iters must be >= 1, got 0".into(),
+            ));
         }
         Ok(LinearLr {
             base_lr,
@@ -65,7 +71,7 @@ impl LinearLr {
     ///
     /// # Errors
     /// As [`LinearLr::new`].
-    pub fn warmup(base_lr: f64, iters: usize, start_factor: f64) -> Result<LinearLr, String> {
+    pub fn warmup(base_lr: f64, iters: usize, start_factor: f64) -> Result<LinearLr, OptimError> {
         LinearLr::new(base_lr, start_factor, 1.0, iters)
     }
 }
@@ -121,13 +127,19 @@ mod tests {
     fn rejects_bad_factors() {
         assert!(LinearLr::new(1.0, 0.0, 1.0, 3)
             .unwrap_err()
+            .to_string()
             .contains("start_factor"));
-        assert!(LinearLr::new(1.0, 1.5, 1.0, 3).unwrap_err().contains("1.5"));
+        assert!(LinearLr::new(1.0, 1.5, 1.0, 3)
+            .unwrap_err()
+            .to_string()
+            .contains("1.5"));
         assert!(LinearLr::new(1.0, 0.5, -0.5, 3)
             .unwrap_err()
+            .to_string()
             .contains("-0.5"));
         assert!(LinearLr::new(1.0, 0.5, 1.0, 0)
             .unwrap_err()
+            .to_string()
             .contains("total_iters"));
     }
 }

@@ -1,149 +1,15 @@
-//! Writing results: CSV and JSON files, and line plots (loss against step, accuracy against
-//! epoch) drawn with plotters.
-//!
-//! Every file is written whole to a temporary name next to its destination and then renamed,
-//! so an interrupted run never leaves half a CSV where a complete one used to be.
-//!
-//! Plots use the DejaVu Sans font compiled into the binary ([`crate::plot::register_fonts`]); no
-//! system font is needed.
+//! Line plots with plotters (loss against step, accuracy against epoch), and the smoothing
+//! of noisy curves.
 
 use std::fmt;
-use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// A file could not be written (or a plot could not be drawn): names the path and the reason.
-#[derive(Debug)]
-pub struct ReportError {
-    /// The file being written.
-    pub path: PathBuf,
-    /// What went wrong.
-    pub reason: String,
-}
-
-impl fmt::Display for ReportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot write {}: {}", self.path.display(), self.reason)
-    }
-}
-
-impl std::error::Error for ReportError {}
-
-impl ReportError {
-    fn new(path: &Path, reason: impl fmt::Display) -> ReportError {
-        ReportError {
-            path: path.to_path_buf(),
-            reason: reason.to_string(),
-        }
-    }
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
-/// Creates the parent directory if needed.
-///
-/// # Errors
-/// [`ReportError`] naming `path` if the directory, the file or the rename fails.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let io_err = |e: io::Error| ReportError::new(path, e);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(io_err)?;
-    }
-    let tmp = temporary_name(path);
-    fs::write(&tmp, bytes).map_err(io_err)?;
-    fs::rename(&tmp, path).map_err(io_err)
-}
-
-/// `dir/name.ext` → `dir/name.ext.tmp` (ignored by git, see `.gitignore`).
-pub fn temporary_name(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    path.with_file_name(name)
-}
-
-/// A CSV table: a header and rows of already formatted cells.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Csv {
-    /// Column names.
-    pub columns: Vec<String>,
-    /// One entry per row, each with `columns.len()` cells.
-    pub rows: Vec<Vec<String>>,
-}
-
-impl Csv {
-    /// An empty table with these columns.
-    pub fn new(columns: &[&str]) -> Csv {
-        Csv {
-            columns: columns.iter().map(|c| c.to_string()).collect(),
-            rows: Vec::new(),
-        }
-    }
-
-    /// Appends a row.
-    ///
-    /// # Panics
-    /// If the row does not have one cell per column (a programming error).
-    #[track_caller]
-    pub fn push(&mut self, row: Vec<String>) {
-        assert_eq!(
-            row.len(),
-            self.columns.len(),
-            "Csv::push: {} cells for the {} columns {:?}",
-            row.len(),
-            self.columns.len(),
-            self.columns
-        );
-        self.rows.push(row);
-    }
-
-    /// The table as CSV text (cells are numbers and plain names here, so no quoting is needed;
-    /// a cell containing a comma or a quote is quoted anyway).
-    pub fn to_text(&self) -> String {
-        let line = |cells: &[String]| {
-            let quoted: Vec<String> = cells.iter().map(|c| quote(c)).collect();
-            quoted.join(",") + "\n"
-        };
-        let mut out = line(&self.columns);
-        for row in &self.rows {
-            out.push_str(&line(row));
-        }
-        out
-    }
-
-    /// Writes the table to `path` atomically.
-    ///
-    /// # Errors
-    /// As [`write_atomic`].
-    pub fn write(&self, path: &Path) -> Result<(), ReportError> {
-        write_atomic(path, self.to_text().as_bytes())
-    }
-}
-
-fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\n']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
-    }
-}
-
-/// Formats an optional number for a CSV cell: empty when absent.
-pub fn cell(value: Option<f64>) -> String {
-    value.map_or_else(String::new, |v| v.to_string())
-}
-
-/// Writes `value` as pretty-printed JSON to `path` atomically.
-///
-/// # Errors
-/// As [`write_atomic`], or if serialization fails.
-pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), ReportError> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| ReportError::new(path, e))?;
-    write_atomic(path, (text + "\n").as_bytes())
-}
+use super::{create_parent, ReportError};
 
 /// Exponential moving average with bias correction (TensorBoard's smoothing): point `i` is
 /// `Σ_j≤i α^(i−j) v_j · (1−α) / (1 − α^(i+1))`, so the first points are not pulled towards 0.
@@ -219,7 +85,8 @@ pub const PALETTE: [RGBColor; 10] = [
 ];
 
 impl LinePlot {
-    /// Draws the chart to `path`: SVG if the name ends in `.svg`, else PNG.
+    /// Draws the chart to `path`, atomically: SVG if the name ends in `.svg`, else the bitmap
+    /// format of its extension (`.png`).
     ///
     /// # Errors
     /// [`ReportError`] naming `path` if there is nothing to draw or drawing/writing fails.
@@ -249,27 +116,20 @@ impl LinePlot {
             let pad = ((y1 - y0) * 0.05).max(1e-9);
             (y0, y1) = (if self.y_min.is_some() { y0 } else { y0 - pad }, y1 + pad);
         }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|e| err(&e))?;
-        }
-        // The bitmap encoder picks the format from the extension, so keep it last.
-        let ext = path
-            .extension()
-            .map_or("png".into(), |e| e.to_string_lossy().into_owned());
-        let stem = path
-            .file_stem()
-            .map_or("plot".into(), |s| s.to_string_lossy().into_owned());
-        let tmp = path.with_file_name(format!("{stem}.tmp.{ext}"));
-        let svg = ext == "svg";
-        let drawn = if svg {
-            let root = SVGBackend::new(&tmp, self.size).into_drawing_area();
-            self.draw_on(&root, x0..x1, y0..y1)
-        } else {
-            let root = BitMapBackend::new(&tmp, self.size).into_drawing_area();
-            self.draw_on(&root, x0..x1, y0..y1)
-        };
-        drawn.map_err(|e| err(&e))?;
-        fs::rename(&tmp, path).map_err(|e| err(&e))
+        create_parent(path)?;
+        let svg = path.extension().is_some_and(|e| e == "svg");
+        // Plotters writes the file itself, to the temporary path, whose extension is the
+        // target's, as its PNG encoder needs.
+        atomic_file::write_with(path, |tmp| {
+            let drawn = if svg {
+                let root = SVGBackend::new(tmp, self.size).into_drawing_area();
+                self.draw_on(&root, x0..x1, y0..y1)
+            } else {
+                let root = BitMapBackend::new(tmp, self.size).into_drawing_area();
+                self.draw_on(&root, x0..x1, y0..y1)
+            };
+            drawn.map_err(|e| err(&e))
+        })
     }
 
     /// Finite, positive on a log axis, and not below `y_min`.
@@ -430,19 +290,6 @@ pub fn tidy(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_text_has_header_and_rows_and_quotes_commas() {
-        let mut csv = Csv::new(&["a", "b"]);
-        csv.push(vec!["1".into(), "x,y".into()]);
-        assert_eq!(csv.to_text(), "a,b\n1,\"x,y\"\n");
-    }
-
-    #[test]
-    #[should_panic(expected = "1 cells for the 2 columns")]
-    fn csv_rejects_a_short_row() {
-        Csv::new(&["a", "b"]).push(vec!["1".into()]);
-    }
 
     #[test]
     fn tidy_labels_are_short() {

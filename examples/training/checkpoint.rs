@@ -1,0 +1,136 @@
+//! A run's checkpoint: one safetensors file with the weights (PyTorch's names), the optimizer's
+//! buffers (`optim.<param>.<slot>`) and, as metadata, everything else needed to continue
+//! exactly: the optimizer's counters and learning rate (`optim.*`), the schedule's position
+//! (`scheduler.*`), the epoch and step, the configuration, the layer sizes and the metrics so
+//! far. `optim` writes and reads its parts ([`OptimizerState::to_tensors`],
+//! [`Scheduler::to_metadata`]); the weights load as strictly as PyTorch's `load_state_dict`
+//! ([`nn::load_parameters`]).
+//!
+//! [`Scheduler::to_metadata`]: optim::scheduler::Scheduler::to_metadata
+
+use std::path::Path;
+
+use optim::OptimizerState;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::config::RunConfig;
+use super::metrics::EpochMetrics;
+use super::run::{TrainError, Trainer};
+
+/// Name of the checkpoint file in the output directory.
+pub const CHECKPOINT_FILE: &str = "checkpoint.safetensors";
+
+/// Identifies our checkpoints in their metadata (`format` key).
+const CHECKPOINT_FORMAT: &str = "examples.training/1";
+
+/// Prefix of the optimizer's tensors and metadata.
+const OPTIM: &str = "optim.";
+
+/// Prefix of the schedule's metadata.
+const SCHEDULER: &str = "scheduler.";
+
+impl Trainer {
+    /// Saves the run (see the module docs), atomically.
+    ///
+    /// # Errors
+    /// [`TrainError::CheckpointFile`] naming the file; [`TrainError::Checkpoint`] if the
+    /// metadata cannot be serialized.
+    pub fn save_checkpoint(&self, path: &Path) -> Result<(), TrainError> {
+        let mut tensors = nn::parameter_tensors(&self.params);
+        let (buffers, mut meta) = self.optimizer.state_dict().to_tensors(OPTIM);
+        tensors.extend(buffers);
+        if let Some(s) = &self.scheduler {
+            meta.extend(s.to_metadata(SCHEDULER));
+        }
+        meta.extend([
+            ("format".to_string(), CHECKPOINT_FORMAT.to_string()),
+            ("epoch".to_string(), self.epoch.to_string()),
+            ("step".to_string(), self.step.to_string()),
+            ("seed".to_string(), self.config.seed.to_string()),
+            // `{:?}` of a float is the shortest text that parses back to the same bits.
+            ("lr".to_string(), format!("{:?}", self.optimizer.lr())),
+            to_json(path, "config", &self.config)?,
+            to_json(path, "sizes", &self.model.sizes())?,
+            to_json(path, "history", &self.history)?,
+        ]);
+        nn::save_tensors(path, &tensors, meta).map_err(TrainError::CheckpointFile)
+    }
+
+    /// Rebuilds a run from a checkpoint written by [`Trainer::save_checkpoint`]: the same
+    /// configuration and layer sizes, then the saved weights, optimizer state, schedule position,
+    /// counters and metrics. Raise `config.epochs` to train further.
+    ///
+    /// # Errors
+    /// [`TrainError::CheckpointFile`] if the file cannot be read or its weights do not fit the
+    /// network; [`TrainError::Checkpoint`] naming the file and what else is missing or does not
+    /// fit.
+    pub fn resume(path: &Path) -> Result<Trainer, TrainError> {
+        let (mut tensors, meta) = nn::load_tensors(path).map_err(TrainError::CheckpointFile)?;
+        let get = |key: &str| {
+            meta.get(key).map(String::as_str).ok_or_else(|| {
+                fail(
+                    path,
+                    format!("metadata has no `{key}`: not a checkpoint of train/compare"),
+                )
+            })
+        };
+        let format = get("format")?;
+        if format != CHECKPOINT_FORMAT {
+            let reason = format!("format `{format}` is not `{CHECKPOINT_FORMAT}`");
+            return Err(fail(path, reason));
+        }
+        let config: RunConfig = from_json(path, "config", get("config")?)?;
+        let sizes: Vec<usize> = from_json(path, "sizes", get("sizes")?)?;
+        let history: Vec<EpochMetrics> = from_json(path, "history", get("history")?)?;
+        let epoch = parse(path, "epoch", get("epoch")?)?;
+        let step = parse(path, "step", get("step")?)?;
+
+        let mut trainer = Trainer::with_sizes(config, &sizes)?;
+        let optim_error = |e: optim::OptimError| fail(path, e.to_string());
+        let state =
+            OptimizerState::from_tensors(OPTIM, &mut tensors, &meta).map_err(optim_error)?;
+        // What is left is the weights: every parameter with its shape, nothing unknown.
+        nn::load_parameters(path, &trainer.params, tensors).map_err(TrainError::CheckpointFile)?;
+        trainer
+            .optimizer
+            .load_state_dict(&state)
+            .map_err(optim_error)?;
+        if let Some(s) = &mut trainer.scheduler {
+            s.load_metadata(SCHEDULER, &meta).map_err(optim_error)?;
+        }
+        trainer.epoch = epoch;
+        trainer.step = step;
+        trainer.history = history;
+        Ok(trainer)
+    }
+}
+
+/// A [`TrainError::Checkpoint`] about `path`.
+fn fail(path: &Path, reason: String) -> TrainError {
+    TrainError::Checkpoint {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+/// The metadata `key` of `path`, as a number.
+fn parse<T: std::str::FromStr>(path: &Path, key: &str, text: &str) -> Result<T, TrainError> {
+    text.parse()
+        .map_err(|_| fail(path, format!("metadata `{key}` = `{text}` does not parse")))
+}
+
+/// The metadata entry `key` = `value` as JSON text.
+fn to_json<T: Serialize>(
+    path: &Path,
+    key: &str,
+    value: &T,
+) -> Result<(String, String), TrainError> {
+    let text = serde_json::to_string(value).map_err(|e| fail(path, e.to_string()))?;
+    Ok((key.to_string(), text))
+}
+
+/// The metadata `key` of `path`, as JSON of `T`.
+fn from_json<T: DeserializeOwned>(path: &Path, key: &str, text: &str) -> Result<T, TrainError> {
+    serde_json::from_str(text).map_err(|e| fail(path, format!("metadata `{key}`: {e}")))
+}

@@ -1,0 +1,328 @@
+//! The loop: [`Trainer`] holds a model, its optimizer and schedule, and where training stands;
+//! [`Trainer::train_epoch`] is one pass over the shuffled batches and an evaluation, and
+//! [`Trainer::fit`] repeats it, writing metrics and a checkpoint after every epoch.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use autograd::{Parameters, Tensor};
+use data::Order;
+use optim::scheduler::Scheduler;
+use optim::Optim;
+use serde::Serialize;
+
+use super::checkpoint::CHECKPOINT_FILE;
+use super::config::{LrDecay, RunConfig};
+use super::datasets::Datasets;
+use super::metrics::{metrics_csv, EpochMetrics, Observer, StepInfo};
+use super::model::{evaluate, Model, EVAL_BATCH};
+use crate::cli::option_error;
+use crate::report::{write_json, ReportError};
+
+/// Why training stopped early.
+#[derive(Debug)]
+pub enum TrainError {
+    /// A bad option (hyperparameter, schedule), named as on the command line.
+    Config(String),
+    /// The loss became NaN or infinite.
+    NonFinite {
+        /// Epoch, from 1.
+        epoch: usize,
+        /// Step (from 1) whose loss was not finite.
+        step: u64,
+        /// Batch within the epoch, from 1.
+        batch: usize,
+        /// The loss.
+        loss: f32,
+        /// The learning rate at that step.
+        lr: f32,
+    },
+    /// The optimizer refused to step.
+    Optim(optim::OptimError),
+    /// A checkpoint file could not be written or read (the message names the file).
+    CheckpointFile(nn::CheckpointError),
+    /// A checkpoint was read but does not describe a run that can be resumed.
+    Checkpoint {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A metrics file could not be written.
+    Report(ReportError),
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrainError::Config(msg) => write!(f, "{msg}"),
+            TrainError::NonFinite { epoch, step, batch, loss, lr } => write!(
+                f,
+                "training diverged: the loss is {loss} at epoch {epoch}, step {step} (batch {batch} of the \
+                 epoch) with learning rate {lr}; try a lower learning rate (--lr)"
+            ),
+            TrainError::Optim(e) => write!(f, "{e}"),
+            TrainError::CheckpointFile(e) => write!(f, "{e}"),
+            TrainError::Checkpoint { path, reason } => write!(f, "checkpoint {}: {reason}", path.display()),
+            TrainError::Report(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for TrainError {}
+
+impl From<ReportError> for TrainError {
+    fn from(e: ReportError) -> Self {
+        TrainError::Report(e)
+    }
+}
+
+/// A model, its optimizer and schedule, and where training stands.
+pub struct Trainer {
+    /// The run's settings; `epochs` may be raised before resuming.
+    pub config: RunConfig,
+    /// The network.
+    pub model: Model,
+    pub(super) params: Parameters,
+    pub(super) optimizer: Box<dyn Optim>,
+    pub(super) scheduler: Option<Box<dyn Scheduler>>,
+    pub(super) epoch: usize,
+    pub(super) step: u64,
+    pub(super) history: Vec<EpochMetrics>,
+}
+
+impl Trainer {
+    /// A fresh run: the network through `input`, the hidden sizes and `classes`, initialized
+    /// from `config.seed`, with its optimizer and schedule.
+    ///
+    /// # Errors
+    /// [`TrainError::Config`] naming the option of a bad hyperparameter or schedule, or a batch
+    /// size of 0.
+    pub fn new(config: RunConfig, input: usize, classes: usize) -> Result<Trainer, TrainError> {
+        let sizes = config.model.sizes(input, classes);
+        Trainer::with_sizes(config, &sizes)
+    }
+
+    /// [`Trainer::new`] through given layer sizes (input first), as a checkpoint records them.
+    pub(super) fn with_sizes(config: RunConfig, sizes: &[usize]) -> Result<Trainer, TrainError> {
+        if config.batch_size == 0 {
+            return Err(TrainError::Config(
+                "--batch-size: must be at least 1".into(),
+            ));
+        }
+        if config.lr_decay != LrDecay::None && config.optim.schedule.is_some() {
+            return Err(TrainError::Config(
+                "--lr-decay and --schedule both set the learning rate: choose one".into(),
+            ));
+        }
+        let model = Model::new(&config.model, sizes, config.seed);
+        let params = model.parameters();
+        let optimizer = config
+            .optim
+            .build(params.clone())
+            .map_err(|e| TrainError::Config(option_error(&e)))?;
+        let scheduler = match &config.optim.schedule {
+            Some(spec) => Some(
+                spec.build(f64::from(optimizer.lr()))
+                    .map_err(|e| TrainError::Config(format!("--schedule: {e}")))?,
+            ),
+            None => None,
+        };
+        Ok(Trainer {
+            config,
+            model,
+            params,
+            optimizer,
+            scheduler,
+            epoch: 0,
+            step: 0,
+            history: Vec::new(),
+        })
+    }
+
+    /// Epochs completed.
+    pub fn epochs_done(&self) -> usize {
+        self.epoch
+    }
+
+    /// Optimizer steps taken.
+    pub fn steps_done(&self) -> u64 {
+        self.step
+    }
+
+    /// The current learning rate.
+    pub fn lr(&self) -> f32 {
+        self.optimizer.lr()
+    }
+
+    /// The optimizer, with its current learning rate (`Display` lists its hyperparameters).
+    pub fn optimizer(&self) -> &dyn Optim {
+        self.optimizer.as_ref()
+    }
+
+    /// The parameters (shared handles).
+    pub fn parameters(&self) -> &Parameters {
+        &self.params
+    }
+
+    /// The metrics of every completed epoch (carried over by a resumed run).
+    pub fn history(&self) -> &[EpochMetrics] {
+        &self.history
+    }
+
+    /// Trains one epoch, then evaluates on the test set (and validation set, if any).
+    ///
+    /// # Errors
+    /// [`TrainError::NonFinite`] as soon as a batch's loss is NaN or infinite; the weights are
+    /// then those before that step (no gradient was computed, so nothing moved).
+    pub fn train_epoch(
+        &mut self,
+        data: &Datasets,
+        observer: &mut dyn Observer,
+    ) -> Result<EpochMetrics, TrainError> {
+        let seed = self.config.seed;
+        let epoch = self.epoch + 1;
+        let order = Order::Shuffled {
+            seed,
+            epoch: self.epoch as u64,
+        };
+        let batches = data
+            .train
+            .batches(self.config.batch_size, order, self.config.drop_last);
+        let count = batches.len();
+        observer.epoch_start(epoch, count);
+        let total_steps = (self.config.epochs * count) as u64;
+        let base_lr = f64::from(self.config.optim.lr());
+        let decay = self.config.lr_decay;
+        if decay != LrDecay::None {
+            self.optimizer
+                .set_lr(decay.at(base_lr, self.step, total_steps) as f32);
+        }
+        let lr = self.optimizer.lr();
+        self.model.set_training(true);
+        let (start, mut hooks) = (Instant::now(), Duration::ZERO);
+        let (mut loss_sum, mut seen) = (0.0f64, 0usize);
+        for (b, batch) in batches.enumerate() {
+            let n = batch.labels.len();
+            let x = Tensor::from_array(batch.images.into_dyn()); // moves the batch, no copy
+            let labels = batch.labels;
+            self.model
+                .set_dropout_step(seed, self.epoch as u64, self.step);
+            if decay != LrDecay::None {
+                self.optimizer
+                    .set_lr(decay.at(base_lr, self.step, total_steps) as f32);
+            }
+            let (model, params) = (&self.model, &self.params);
+            let loss = self
+                .optimizer
+                .step_with_closure(&mut || {
+                    params.zero_grad();
+                    let loss = model.forward(&x).cross_entropy(&labels);
+                    let value = loss.item();
+                    // No gradient from a non-finite loss: the step then moves nothing.
+                    if value.is_finite() {
+                        loss.backward();
+                    }
+                    value
+                })
+                .map_err(TrainError::Optim)?;
+            self.step += 1;
+            if !loss.is_finite() {
+                return Err(TrainError::NonFinite {
+                    epoch,
+                    step: self.step,
+                    batch: b + 1,
+                    loss,
+                    lr,
+                });
+            }
+            loss_sum += f64::from(loss) * n as f64;
+            seen += n;
+            let hook_start = Instant::now();
+            let info = StepInfo {
+                epoch,
+                step: self.step,
+                batch: b + 1,
+                batches: count,
+                loss,
+                running_loss: loss_sum / seen as f64,
+            };
+            observer.step(&info, &mut self.model);
+            hooks += hook_start.elapsed();
+        }
+        let seconds = start.elapsed().saturating_sub(hooks).as_secs_f64();
+        let train_loss = if seen > 0 {
+            loss_sum / seen as f64
+        } else {
+            f64::NAN
+        };
+        let test = evaluate(&mut self.model, &data.test, EVAL_BATCH);
+        let val = data
+            .val
+            .as_ref()
+            .map(|v| evaluate(&mut self.model, v, EVAL_BATCH));
+        self.epoch = epoch;
+        if let Some(scheduler) = &mut self.scheduler {
+            // ReduceLROnPlateau watches the validation loss, else the training loss: never the test set.
+            let metric = val.map_or(train_loss, |v| v.loss);
+            let next = scheduler.step(Some(metric as f32));
+            self.optimizer.set_lr(next);
+        }
+        let metrics = EpochMetrics {
+            epoch,
+            step: self.step,
+            train_loss,
+            test_loss: test.loss,
+            test_accuracy: test.accuracy,
+            val_accuracy: val.map(|v| v.accuracy),
+            seconds,
+            lr,
+        };
+        self.history.push(metrics.clone());
+        observer.epoch_end(&metrics);
+        Ok(metrics)
+    }
+
+    /// Trains from the current epoch up to `config.epochs`. With an output directory, writes
+    /// `metrics.csv`, `metrics.json` and [`CHECKPOINT_FILE`] there after every epoch.
+    ///
+    /// # Errors
+    /// As [`Trainer::train_epoch`]; [`TrainError::Report`] / [`TrainError::CheckpointFile`] if a
+    /// file cannot be written.
+    pub fn fit(
+        &mut self,
+        data: &Datasets,
+        observer: &mut dyn Observer,
+        out_dir: Option<&Path>,
+    ) -> Result<(), TrainError> {
+        while self.epoch < self.config.epochs {
+            self.train_epoch(data, observer)?;
+            if let Some(dir) = out_dir {
+                self.write_outputs(dir)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `metrics.csv`, `metrics.json` and the checkpoint into `dir`.
+    ///
+    /// # Errors
+    /// [`TrainError::Report`] or [`TrainError::CheckpointFile`] naming the file.
+    pub fn write_outputs(&self, dir: &Path) -> Result<(), TrainError> {
+        metrics_csv(&self.history).write(&dir.join("metrics.csv"))?;
+        #[derive(Serialize)]
+        struct Json<'a> {
+            config: &'a RunConfig,
+            sizes: &'a [usize],
+            epochs: &'a [EpochMetrics],
+        }
+        let json = Json {
+            config: &self.config,
+            sizes: self.model.sizes(),
+            epochs: &self.history,
+        };
+        write_json(&dir.join("metrics.json"), &json)?;
+        self.save_checkpoint(&dir.join(CHECKPOINT_FILE))
+    }
+}
