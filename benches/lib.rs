@@ -75,3 +75,29 @@ pub fn synthetic_batch(
     let labels = (0..batch).map(|_| rng.random_range(0..classes)).collect();
     (x, labels)
 }
+
+/// The workload's network (PyTorch's initialization, seed 0) and its optimizer as the speed
+/// comparison runs them: SGD with momentum 0.9 or Adam, in PyTorch's form.
+///
+/// # Panics
+/// Never for the four [`WORKLOADS`] (their hyperparameters are valid).
+pub fn network(w: &Workload, seed: u64) -> (nn::Sequential, Box<dyn optim::Optim>) {
+    use nn::Module;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let model = nn::mlp(
+        w.sizes,
+        nn::Activation::Relu,
+        0.0,
+        nn::Init::Pytorch,
+        &mut rng,
+    );
+    let hyper = optim::Hyper {
+        lr: Some(w.lr),
+        momentum: (w.optimizer == "momentum").then_some(0.9),
+        form: optim::Form::PyTorch,
+        ..optim::Hyper::default()
+    };
+    let optimizer = optim::by_name(w.optimizer, model.parameters(), &hyper)
+        .expect("workload hyperparameters are valid");
+    (model, optimizer)
+}

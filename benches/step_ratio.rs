@@ -15,9 +15,7 @@ use std::time::Instant;
 
 use autograd::Tensor;
 use benches::{handwritten::Mlp, synthetic_batch, workload};
-use nn::{mlp, Activation, Init, Module};
-use optim::{Form, Hyper};
-use rand::SeedableRng;
+use nn::Module;
 
 fn main() -> ExitCode {
     let (mut name, mut pairs) = ("W1-sgd".to_string(), 3000usize);
@@ -41,15 +39,7 @@ fn main() -> ExitCode {
     let batches: Vec<_> = (0..64)
         .map(|seed| synthetic_batch(w.batch, w.sizes[0], 10, seed))
         .collect();
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
-    let model = mlp(w.sizes, Activation::Relu, 0.0, Init::Pytorch, &mut rng);
-    let hyper = Hyper {
-        lr: Some(w.lr),
-        momentum: Some(0.9),
-        form: Form::PyTorch,
-        ..Hyper::default()
-    };
-    let mut optimizer = optim::by_name(w.optimizer, model.parameters(), &hyper).expect("valid");
+    let (model, mut optimizer) = benches::network(&w, 0);
     let mut baseline = Mlp::new(w.sizes, w.batch, 0);
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for (x, labels) in batches.iter().cycle().take(pairs + 20) {

@@ -11,9 +11,7 @@
 use autograd::Tensor;
 use benches::{handwritten::Mlp, synthetic_batch, workload};
 use criterion::{criterion_group, criterion_main, Criterion};
-use nn::{mlp, Activation, Init, Module};
-use optim::{Form, Hyper};
-use rand::SeedableRng;
+use nn::Module;
 
 fn steps(c: &mut Criterion) {
     let mut group = c.benchmark_group("train_step");
@@ -23,15 +21,7 @@ fn steps(c: &mut Criterion) {
             .map(|seed| synthetic_batch(w.batch, w.sizes[0], 10, seed))
             .collect();
         let mut next = batches.iter().cycle();
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
-        let model = mlp(w.sizes, Activation::Relu, 0.0, Init::Pytorch, &mut rng);
-        let hyper = Hyper {
-            lr: Some(w.lr),
-            momentum: Some(0.9),
-            form: Form::PyTorch,
-            ..Hyper::default()
-        };
-        let mut optimizer = optim::by_name(w.optimizer, model.parameters(), &hyper).expect("valid");
+        let (model, mut optimizer) = benches::network(&w, 0);
         group.bench_function(format!("{name} autograd+nn+optim"), |b| {
             b.iter(|| {
                 let (x, labels) = next.next().expect("endless");

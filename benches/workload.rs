@@ -14,9 +14,7 @@ use std::time::Instant;
 use autograd::{no_grad, Tensor};
 use benches::{workload, Workload, WORKLOADS};
 use data::{Dataset, Order, Source, Split};
-use nn::{mlp, Activation, Init, Module};
-use optim::{Form, Hyper};
-use rand::SeedableRng;
+use nn::Module;
 
 struct Args {
     workload: Workload,
@@ -115,16 +113,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(args.seed);
-    let model = mlp(w.sizes, Activation::Relu, 0.0, Init::Pytorch, &mut rng);
-    let hyper = Hyper {
-        lr: Some(w.lr),
-        momentum: Some(0.9),
-        form: Form::PyTorch,
-        ..Hyper::default()
-    };
-    let mut optimizer = optim::by_name(w.optimizer, model.parameters(), &hyper)
-        .expect("workload hyperparameters are valid");
+    let (model, mut optimizer) = benches::network(&w, args.seed);
 
     let start = Instant::now();
     for epoch in 0..args.epochs as u64 {
