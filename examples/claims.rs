@@ -24,16 +24,28 @@
 //!
 //! This file holds the experiments and their table; `claims/tuning.rs` picks the learning
 //! rates, `claims/measures.rs` reads step counts and overshoots off a path, and
-//! `claims/verdicts.rs` checks the claims.
+//! `claims/verdicts.rs` checks the claims. The claims that need surfaces or settings of their
+//! own are experiments of their own, each file with its choices written at the top:
+//! `claims/noise.rs` (noisy gradients), `claims/heavy_ball.rs` (local minimum, decreasing μ,
+//! too large λ), `claims/adaptive.rs` (AdaGrad's two problems, RMSProp, AdaDelta) and
+//! `claims/adam_parts.rs` (Adam as Momentum plus RMSProp), and, with `--mnist`,
+//! `claims/mnist.rs` (AdaGrad's vanishing rate in real training). Their verdicts are functions of the
+//! measured numbers alone, so that they can be tested on numbers made by hand.
 
 use std::fmt::Write;
 
 use optim::Hyper;
 
+use crate::report::{LinePlot, Series};
 use crate::surfaces::Surface;
 use crate::trajectory::{run, Trajectory, TrajectoryError};
 
+pub mod adam_parts;
+pub mod adaptive;
+pub mod heavy_ball;
 mod measures;
+pub mod mnist;
+pub mod noise;
 mod tuning;
 mod verdicts;
 
@@ -42,6 +54,97 @@ pub use tuning::{tune, tuning_text, Tuning, LR_GRID};
 pub use verdicts::{verdict_text, verdicts, Verdict};
 
 use tuning::base_hyper;
+
+/// A picture of an experiment: paths over a surface's contour lines, or lines over the steps.
+#[derive(Debug, Clone)]
+pub enum Picture {
+    /// Paths drawn over the contours of `surface`.
+    Paths {
+        /// File stem (`"noise"`).
+        name: &'static str,
+        /// The surface under the paths.
+        surface: Surface,
+        /// Title above the picture.
+        title: String,
+        /// `(legend label, optimizer whose colour it takes, points)` per path.
+        tracks: Vec<(String, &'static str, Vec<[f32; 2]>)>,
+    },
+    /// A line chart against the step.
+    Lines {
+        /// File stem (`"oscillation"`).
+        name: &'static str,
+        /// The chart.
+        plot: LinePlot,
+    },
+}
+
+impl Picture {
+    /// The file stem.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Picture::Paths { name, .. } | Picture::Lines { name, .. } => name,
+        }
+    }
+}
+
+/// The verdicts and pictures of one experiment file.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Lines to print before the verdicts (may be empty).
+    pub text: String,
+    /// The verdicts, in the order of the claims.
+    pub verdicts: Vec<Verdict>,
+    /// The pictures to draw.
+    pub pictures: Vec<Picture>,
+}
+
+/// A line chart of `series` against the step (step 0 is the start).
+pub(crate) fn lines(
+    name: &'static str,
+    title: &str,
+    y_label: &str,
+    log_y: bool,
+    series: Vec<(String, Vec<f64>)>,
+) -> Picture {
+    Picture::Lines {
+        name,
+        plot: LinePlot {
+            title: title.to_string(),
+            x_label: "step".to_string(),
+            y_label: y_label.to_string(),
+            log_y,
+            series: series
+                .into_iter()
+                .map(|(name, ys)| Series {
+                    name,
+                    points: ys
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, y)| (i as f64, y))
+                        .collect(),
+                    color: None,
+                })
+                .collect(),
+            size: crate::plot::SIZE,
+            y_min: None,
+            markers: false,
+            legend_bottom: false,
+        },
+    }
+}
+
+/// The claims with experiments of their own, in the order of the chapter.
+///
+/// # Errors
+/// [`TrajectoryError`] if a run fails (a bug in the settings).
+pub fn check_more() -> Result<Vec<Checked>, TrajectoryError> {
+    Ok(vec![
+        noise::check()?,
+        heavy_ball::check()?,
+        adaptive::check()?,
+        adam_parts::check()?,
+    ])
+}
 
 /// One optimizer with its hyperparameters, as run in an experiment.
 #[derive(Debug, Clone)]
@@ -92,7 +195,12 @@ pub struct Outcome {
     pub diverged_at: Option<usize>,
 }
 
-fn hyper(lr: Option<f32>, momentum: Option<f32>, rho: Option<f32>, eps: Option<f32>) -> Hyper {
+pub(crate) fn hyper(
+    lr: Option<f32>,
+    momentum: Option<f32>,
+    rho: Option<f32>,
+    eps: Option<f32>,
+) -> Hyper {
     Hyper {
         lr,
         momentum,

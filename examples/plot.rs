@@ -16,6 +16,10 @@ use crate::surfaces::{Surface, View};
 /// Picture size in pixels: small enough to commit, large enough to read.
 pub const SIZE: (u32, u32) = (640, 480);
 
+/// Animated GIF size in pixels: every frame is stored whole, so a smaller frame keeps the file
+/// small enough to commit.
+pub const GIF_SIZE: (u32, u32) = (400, 300);
+
 /// A failure to draw or write a picture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlotError {
@@ -148,7 +152,8 @@ pub fn draw(
     }
 }
 
-/// Draws the same picture as an animated GIF: `frames` frames, the paths growing step by step.
+/// Draws the same picture as an animated GIF of [`GIF_SIZE`]: `frames` frames, the paths growing
+/// step by step.
 ///
 /// # Errors
 /// [`PlotError`] when the file cannot be written.
@@ -173,7 +178,7 @@ pub fn draw_gif(
         .saturating_sub(1)
         .max(1);
     let frames = frames.clamp(1, steps);
-    let root = BitMapBackend::gif(path, SIZE, 80)
+    let root = BitMapBackend::gif(path, GIF_SIZE, 80)
         .map_err(|e| err(e.to_string()))?
         .into_drawing_area();
     for k in 1..=frames {

@@ -11,6 +11,15 @@
 //! | `saddle`     | x² − y²                                                        | none (saddle at (0, 0)) |
 //! | `himmelblau` | (x² + y − 11)² + (x + y² − 7)²                                 | four, all 0, e.g. (3, 2)|
 //! | `booth`      | (x + 2y − 7)² + (2x + y − 5)²                                  | f(1, 3) = 0             |
+//! | `bowl`       | (x² + 10 y²) / 2                                               | f(0, 0) = 0             |
+//! | `wells`      | x⁴/4 − 2x² + 1.6x + y²                                         | f(−2.176068, 0) = −7.346553 |
+//! | `scaled-booth` | booth(x/8, y/8)                                              | f(8, 24) = 0            |
+//!
+//! `bowl` has curvature 1 along x and 10 along y, so gradient descent is stable for λ < 2/10.
+//! `wells` is a tilted double well in x: a shallow local minimum at x = 1.757770 (f = −0.980432)
+//! lies between a start on the right and the global minimum on the left; along y it is a plain
+//! parabola, so a path started at y = 0 is the one-dimensional problem. `scaled-booth` is Booth
+//! in coordinates w′ = 10·w, for testing which optimizers' paths follow a change of units.
 
 use autograd::Tensor;
 
@@ -27,19 +36,31 @@ pub enum Surface {
     Himmelblau,
     /// Booth's function: a tilted quadratic bowl, condition number 9.
     Booth,
+    /// `(x² + 10 y²) / 2`: curvatures 1 and 10, stable gradient descent for λ < 0.2.
+    Bowl,
+    /// A tilted double well in x with a shallow local minimum, plus y².
+    Wells,
+    /// Booth in coordinates scaled by 8: `booth(x/8, y/8)`.
+    ScaledBooth,
 }
+
+/// The factor `c` of [`Surface::ScaledBooth`]: its point `c·w` is Booth's point `w`.
+pub const SCALE: f64 = 8.0;
 
 /// The x- and y-ranges of a plot: `[[x_min, x_max], [y_min, y_max]]`.
 pub type View = [[f64; 2]; 2];
 
 impl Surface {
     /// All surfaces, in the order of the table above.
-    pub const ALL: [Surface; 5] = [
+    pub const ALL: [Surface; 8] = [
         Surface::Beale,
         Surface::Rosenbrock,
         Surface::Saddle,
         Surface::Himmelblau,
         Surface::Booth,
+        Surface::Bowl,
+        Surface::Wells,
+        Surface::ScaledBooth,
     ];
 
     /// The command-line name (`"beale"`, …).
@@ -50,6 +71,9 @@ impl Surface {
             Surface::Saddle => "saddle",
             Surface::Himmelblau => "himmelblau",
             Surface::Booth => "booth",
+            Surface::Bowl => "bowl",
+            Surface::Wells => "wells",
+            Surface::ScaledBooth => "scaled-booth",
         }
     }
 
@@ -97,6 +121,15 @@ impl Surface {
             Surface::Saddle => &x * &x - &y * &y,
             Surface::Himmelblau => sq(&x * &x + &y - 11.0) + sq(&x + &y * &y - 7.0),
             Surface::Booth => sq(&x + &(2.0 * &y) - 7.0) + sq(2.0 * &x + &y - 5.0),
+            Surface::Bowl => 0.5 * (&x * &x) + 5.0 * (&y * &y),
+            Surface::Wells => {
+                let x2 = &x * &x;
+                0.25 * (&x2 * &x2) - 2.0 * &x2 + 1.6 * &x + &y * &y
+            }
+            Surface::ScaledBooth => {
+                let (u, v) = (&x * (1.0 / SCALE as f32), &y * (1.0 / SCALE as f32));
+                sq(&u + &(2.0 * &v) - 7.0) + sq(2.0 * &u + &v - 5.0)
+            }
         }
     }
 
@@ -112,6 +145,9 @@ impl Surface {
             Surface::Saddle => x * x - y * y,
             Surface::Himmelblau => (x * x + y - 11.0).powi(2) + (x + y * y - 7.0).powi(2),
             Surface::Booth => (x + 2.0 * y - 7.0).powi(2) + (2.0 * x + y - 5.0).powi(2),
+            Surface::Bowl => 0.5 * x * x + 5.0 * y * y,
+            Surface::Wells => x.powi(4) / 4.0 - 2.0 * x * x + 1.6 * x + y * y,
+            Surface::ScaledBooth => Surface::Booth.eval_f64(x / SCALE, y / SCALE),
         }
     }
 
@@ -142,6 +178,12 @@ impl Surface {
                 let (a, b) = (x + 2.0 * y - 7.0, 2.0 * x + y - 5.0);
                 [2.0 * a + 4.0 * b, 4.0 * a + 2.0 * b]
             }
+            Surface::Bowl => [x, 10.0 * y],
+            Surface::Wells => [x.powi(3) - 4.0 * x + 1.6, 2.0 * y],
+            Surface::ScaledBooth => {
+                let [gx, gy] = Surface::Booth.grad_f64(x / SCALE, y / SCALE);
+                [gx / SCALE, gy / SCALE]
+            }
         }
     }
 
@@ -159,6 +201,18 @@ impl Surface {
                 [3.584428, -1.848126],
             ],
             Surface::Booth => &[[1.0, 3.0]],
+            Surface::Bowl => &[[0.0, 0.0]],
+            // The left root of x³ − 4x + 1.6 = 0, to 6 decimals.
+            Surface::Wells => &[[-2.176068, 0.0]],
+            Surface::ScaledBooth => &[[SCALE, 3.0 * SCALE]],
+        }
+    }
+
+    /// The local minima that are not global (the shallow well of `wells`; empty elsewhere).
+    pub fn local_minima(self) -> &'static [[f64; 2]] {
+        match self {
+            Surface::Wells => &[[1.757770, 0.0]],
+            _ => &[],
         }
     }
 
@@ -166,6 +220,7 @@ impl Surface {
     pub fn min_value(self) -> Option<f64> {
         match self {
             Surface::Saddle => None,
+            Surface::Wells => Some(-7.346553),
             _ => Some(0.0),
         }
     }
@@ -178,6 +233,9 @@ impl Surface {
             Surface::Saddle => [[-1.2, 1.2], [-1.2, 1.2]],
             Surface::Himmelblau => [[-5.0, 5.0], [-5.0, 5.0]],
             Surface::Booth => [[-5.0, 5.0], [-5.0, 5.0]],
+            Surface::Bowl => [[-4.5, 4.5], [-1.5, 1.5]],
+            Surface::Wells => [[-3.0, 3.5], [-1.0, 1.0]],
+            Surface::ScaledBooth => [[-40.0, 40.0], [-40.0, 40.0]],
         }
     }
 
@@ -189,6 +247,9 @@ impl Surface {
             Surface::Saddle => [1.0, 1e-3],
             Surface::Himmelblau => [0.0, 0.0],
             Surface::Booth => [-4.0, -4.0],
+            Surface::Bowl => [-4.0, 1.0],
+            Surface::Wells => [3.0, 0.5],
+            Surface::ScaledBooth => [-32.0, -32.0],
         }
     }
 }

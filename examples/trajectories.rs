@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! cargo run --release --example trajectories -- --function beale --optimizer adam \
-//!     --start 1,1.5 --steps 500 --lr 0.05 [--out beale_adam.png | --json]
-//! cargo run --release --example trajectories -- --all [--out-dir docs/img] [--gif]
+//!     --start 1,1.5 --steps 500 --lr 0.05 [--noise 0.5 --seed 1] [--out beale_adam.png | --json]
+//! cargo run --release --example trajectories -- --all [--out-dir docs/img] [--gif] [--mnist]
 //! ```
 //!
 //! `--json` prints `{"function", "optimizer", "points", "losses"}` with `steps + 1` points and one
@@ -17,12 +17,16 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 use examples::claims;
+use examples::cli::option_error;
 use examples::plot::{self, Track};
-use examples::trajectory::{run, Cli, TrajectoryError};
+use examples::trajectory::{run_noisy, Cli, TrajectoryError};
 
 fn main() -> ExitCode {
-    examples::exit_quietly_on_closed_pipe();
-    let matches = Cli::command().get_matches();
+    examples::main_wrapper(main_body)
+}
+
+fn main_body() -> Result<ExitCode, (u8, String)> {
+    let matches = examples::parse_args(Cli::command());
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // The JSON echoes the optimizer's name as typed: tools that passed `nag` look for `nag`.
     let typed = matches
@@ -34,13 +38,9 @@ fn main() -> ExitCode {
     } else {
         run_one(&cli, typed)
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    result
+        .map(|()| ExitCode::SUCCESS)
+        .map_err(|message| (1, message))
 }
 
 fn run_one(cli: &Cli, typed_optimizer: Option<String>) -> Result<(), String> {
@@ -48,12 +48,19 @@ fn run_one(cli: &Cli, typed_optimizer: Option<String>) -> Result<(), String> {
         unreachable!("clap requires --function and --optimizer without --all");
     };
     let start = cli.start.unwrap_or(surface.default_start());
-    let mut path = match run(surface, optimizer, start, cli.steps, &cli.hyper()) {
+    let mut path = match run_noisy(
+        surface,
+        optimizer,
+        start,
+        cli.steps,
+        &cli.hyper(),
+        cli.noise(),
+    ) {
         Ok(path) => path,
         // A hyperparameter out of range is a bad command-line value: exit 2 like clap's errors.
-        Err(TrajectoryError::Optim(e)) => {
-            Cli::command().error(ErrorKind::ValueValidation, e).exit()
-        }
+        Err(TrajectoryError::Optim(e)) => Cli::command()
+            .error(ErrorKind::ValueValidation, option_error(&e))
+            .exit(),
         Err(e) => return Err(e.to_string()),
     };
     if cli.json {
@@ -66,6 +73,7 @@ fn run_one(cli: &Cli, typed_optimizer: Option<String>) -> Result<(), String> {
         PathBuf::from("runs/trajectories").join(format!("{}_{}.png", surface.name(), optimizer))
     });
     create_parent(&out)?;
+    examples::check_picture_path("--out", &out, &["png", "svg", "gif"])?;
     let tracks = [Track {
         label: optimizer,
         optimizer,
@@ -123,7 +131,7 @@ fn run_all(cli: &Cli) -> Result<(), String> {
         let mut wrote = vec![png];
         if cli.gif {
             let gif = cli.out_dir.join(format!("{}.gif", exp.name));
-            plot::draw_gif(exp.surface, &tracks, &title, &gif, 60).map_err(|e| e.to_string())?;
+            plot::draw_gif(exp.surface, &tracks, &title, &gif, 20).map_err(|e| e.to_string())?;
             wrote.push(gif);
         }
         for w in wrote {
@@ -134,11 +142,45 @@ fn run_all(cli: &Cli) -> Result<(), String> {
     let [saddle, beale, booth] = results.as_slice() else {
         unreachable!("claims::experiments() returns three experiments");
     };
-    print!(
-        "{}",
-        claims::verdict_text(&claims::verdicts(saddle, beale, booth))
-    );
+    let mut verdicts = claims::verdicts(saddle, beale, booth);
+    let mut more = claims::check_more().map_err(|e| e.to_string())?;
+    if cli.mnist {
+        more.push(claims::mnist::check().map_err(|e| format!("MNIST: {e}"))?);
+    }
+    for checked in more {
+        print!("{}", checked.text);
+        for picture in &checked.pictures {
+            let png = cli.out_dir.join(format!("{}.png", picture.name()));
+            draw_picture(picture, &png)?;
+            println!("wrote {}", png.display());
+        }
+        verdicts.extend(checked.verdicts);
+    }
+    println!();
+    print!("{}", claims::verdict_text(&verdicts));
     Ok(())
+}
+
+fn draw_picture(picture: &claims::Picture, png: &Path) -> Result<(), String> {
+    match picture {
+        claims::Picture::Paths {
+            surface,
+            title,
+            tracks,
+            ..
+        } => {
+            let tracks: Vec<Track<'_>> = tracks
+                .iter()
+                .map(|(label, optimizer, points)| Track {
+                    label,
+                    optimizer,
+                    points,
+                })
+                .collect();
+            plot::draw(*surface, &tracks, title, png).map_err(|e| e.to_string())
+        }
+        claims::Picture::Lines { plot, .. } => plot.draw(png).map_err(|e| e.to_string()),
+    }
 }
 
 fn create_parent(path: &Path) -> Result<(), String> {

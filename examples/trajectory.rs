@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 use autograd::{no_grad, Parameters, Tensor};
 use clap::Parser;
-use optim::{Form, Hyper, OptimError};
+use optim::{Form, Hyper, Optim, OptimError};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{form_parser, optimizer_parser};
@@ -72,6 +74,41 @@ impl From<OptimError> for TrajectoryError {
     }
 }
 
+/// Gaussian noise added to every gradient the optimizer sees: `g ← g + σ·n`, `n ~ N(0, I)`.
+///
+/// The draws come from a ChaCha8 stream seeded by `seed`, so the same seed gives the same path
+/// on every machine; the recorded losses stay those of the exact function.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Noise {
+    /// Standard deviation `σ` of each gradient coordinate's noise.
+    pub sigma: f32,
+    /// Seed of the random stream.
+    pub seed: u64,
+}
+
+impl Noise {
+    /// The first `count` standard normal pairs of the stream of `seed`: draw `i` is what step
+    /// `i + 1` of a noisy run adds to its gradient, times `σ`.
+    pub fn draws(seed: u64, count: usize) -> Vec<[f32; 2]> {
+        let mut g = Gaussian(ChaCha8Rng::seed_from_u64(seed));
+        (0..count).map(|_| g.pair()).collect()
+    }
+}
+
+/// A sampler of standard normal pairs (Box–Muller), the two coordinates of one draw.
+struct Gaussian(ChaCha8Rng);
+
+impl Gaussian {
+    fn pair(&mut self) -> [f32; 2] {
+        // 1 − u lies in (0, 1], so the logarithm is finite.
+        let u: f64 = 1.0 - self.0.random::<f64>();
+        let v: f64 = self.0.random::<f64>();
+        let r = (-2.0 * u.ln()).sqrt();
+        let a = std::f64::consts::TAU * v;
+        [(r * a.cos()) as f32, (r * a.sin()) as f32]
+    }
+}
+
 /// Runs `optimizer` (a name or alias of `optim::catalog`) for `steps` steps on `surface` from
 /// `start`.
 ///
@@ -96,12 +133,49 @@ pub fn run(
     steps: usize,
     hyper: &Hyper,
 ) -> Result<Trajectory, TrajectoryError> {
+    run_noisy(surface, optimizer, start, steps, hyper, None)
+}
+
+/// [`run`] with an optional gradient [`Noise`].
+///
+/// # Errors
+/// As [`run`].
+pub fn run_noisy(
+    surface: Surface,
+    optimizer: &str,
+    start: [f32; 2],
+    steps: usize,
+    hyper: &Hyper,
+    noise: Option<Noise>,
+) -> Result<Trajectory, TrajectoryError> {
+    run_with(
+        surface,
+        |params| optim::by_name(optimizer, params, hyper),
+        start,
+        steps,
+        noise,
+    )
+}
+
+/// [`run_noisy`] with an optimizer built by `build` from the one parameter `(x, y)`, for
+/// settings `optim::Hyper` cannot express (a [`MomentumSchedule`](optim::MomentumSchedule)).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(
+    surface: Surface,
+    build: impl FnOnce(Parameters) -> Result<Box<dyn Optim>, OptimError>,
+    start: [f32; 2],
+    steps: usize,
+    noise: Option<Noise>,
+) -> Result<Trajectory, TrajectoryError> {
     let p = Tensor::from_vec(start.to_vec(), &[2])
         .expect("2 values for shape [2]")
         .requires_grad();
     let mut params = Parameters::new();
     params.push("xy", p.clone());
-    let mut opt = optim::by_name(optimizer, params, hyper)?;
+    let mut opt = build(params)?;
+    let mut rng = noise.map(|n| (n.sigma, Gaussian(ChaCha8Rng::seed_from_u64(n.seed))));
 
     let mut traj = Trajectory {
         function: surface.name().to_string(),
@@ -130,11 +204,31 @@ pub fn run(
             p.zero_grad();
             let loss = surface.eval(&p);
             loss.backward();
+            if let Some((sigma, gauss)) = rng.as_mut() {
+                let n = gauss.pair();
+                if let Some(g) = p.grad_slot().as_mut() {
+                    for (gi, ni) in g.iter_mut().zip(n) {
+                        *gi += *sigma * ni;
+                    }
+                }
+            }
             loss.item()
         })?;
         record(&mut traj, step)?;
     }
     Ok(traj)
+}
+
+/// The gradient `∇f(x, y)` of `surface` at `point`, by autograd in `f32` (what an optimizer
+/// would be given there).
+pub fn gradient(surface: Surface, point: [f32; 2]) -> [f32; 2] {
+    let p = Tensor::from_vec(point.to_vec(), &[2])
+        .expect("2 values for shape [2]")
+        .requires_grad();
+    surface.eval(&p).backward();
+    let g = p.grad().map(|g| g.iter().copied().collect::<Vec<f32>>());
+    let g = g.unwrap_or_else(|| vec![0.0, 0.0]);
+    [g[0], g[1]]
 }
 
 /// Parses `"X,Y"` (e.g. `-1.2,1.0`) into a point.
@@ -155,6 +249,19 @@ pub fn parse_point(s: &str) -> Result<[f32; 2], String> {
             .ok_or_else(|| format!("`{t}` is not a finite number (in `{s}`)"))
     };
     Ok([num(x)?, num(y)?])
+}
+
+/// The most steps `--steps` accepts: no picture needs more, and a longer path only costs
+/// minutes of computing and memory for points that cannot be told apart.
+pub const MAX_STEPS: usize = 100_000;
+
+/// Parses `--steps`: a whole number up to [`MAX_STEPS`].
+fn parse_steps(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_STEPS => Ok(n),
+        Ok(_) => Err(format!("at most {MAX_STEPS} steps are drawn")),
+        Err(_) => Err(format!("`{text}` is not a whole number of steps")),
+    }
 }
 
 /// The `trajectories` command line.
@@ -178,8 +285,8 @@ pub struct Cli {
     /// Start point X,Y (default: the function's own, e.g. 1,1.5 for beale).
     #[arg(long, value_name = "X,Y", value_parser = parse_point, allow_hyphen_values = true)]
     pub start: Option<[f32; 2]>,
-    /// Number of steps.
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    /// Number of steps (at most 100000).
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = parse_steps)]
     pub steps: usize,
     /// Learning rate λ.
     #[arg(long, value_name = "L", allow_hyphen_values = true)]
@@ -202,28 +309,58 @@ pub struct Cli {
     /// Follow the course's formulas or PyTorch's.
     #[arg(long, value_parser = form_parser())]
     pub form: Option<Form>,
+    /// Add Gaussian noise of standard deviation SIGMA to every gradient coordinate.
+    #[arg(long, value_name = "SIGMA", value_parser = parse_sigma)]
+    pub noise: Option<f32>,
+    /// Seed of the gradient noise: the same seed gives the same path.
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "noise")]
+    pub seed: u64,
     /// Print the path as one JSON object instead of drawing it.
     #[arg(long, conflicts_with = "out")]
     pub json: bool,
     /// Picture to write (.png, .svg or .gif); default runs/trajectories/FUNCTION_OPTIMIZER.png.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
-    /// Run the course's comparison: all seven optimizers on the saddle and on Beale, check the
-    /// course's claims, draw saddle.png and beale.png.
+    /// Run the course's comparison: all seven optimizers on the saddle and on Beale, the
+    /// experiments of the other claims (noise, local minimum, decreasing μ, too large λ,
+    /// AdaGrad's rate and units, Adam's parts), check every claim and draw one PNG each.
     #[arg(
         long,
-        conflicts_with_all = ["function", "optimizer", "start", "json", "out", "lr", "momentum", "rho", "beta1", "beta2", "eps", "form"]
+        conflicts_with_all = ["function", "optimizer", "start", "json", "out", "lr", "momentum", "rho", "beta1", "beta2", "eps", "form", "noise"]
     )]
     pub all: bool,
     /// Where --all writes its pictures.
     #[arg(long, value_name = "DIR", default_value = "runs/trajectories")]
     pub out_dir: PathBuf,
+    /// With --all: also check AdaGrad's vanishing rate on MNIST (downloads it if needed).
+    #[arg(long, conflicts_with_all = ["function", "optimizer", "json", "out"])]
+    pub mnist: bool,
     /// With --all: also write animated GIFs.
     #[arg(long)]
     pub gif: bool,
 }
 
+/// Parses a noise level: a finite number ≥ 0.
+///
+/// # Errors
+/// A message naming the bad text, for clap to print.
+pub fn parse_sigma(s: &str) -> Result<f32, String> {
+    s.trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("`{s}` is not a finite number ≥ 0"))
+}
+
 impl Cli {
+    /// The gradient noise asked for, if any.
+    pub fn noise(&self) -> Option<Noise> {
+        self.noise.map(|sigma| Noise {
+            sigma,
+            seed: self.seed,
+        })
+    }
+
     /// The hyperparameters given on the command line; the rest stay `None` (defaults).
     pub fn hyper(&self) -> Hyper {
         Hyper {

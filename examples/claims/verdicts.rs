@@ -105,12 +105,6 @@ pub fn verdicts(saddle: &[Outcome], beale: &[Outcome], booth: &[Outcome]) -> Vec
         evidence: format!("sign changes of the steep-direction error: momentum {zm}, sgd {zs}"),
     });
 
-    out.push(Verdict {
-        claim: "Momentum averages out noisy gradients".into(),
-        held: None,
-        evidence: "these surfaces give exact gradients; see the compare example on MNIST".into(),
-    });
-
     let s = escape_step(&sgd_same_lr(Surface::Saddle, SADDLE_START, SADDLE_STEPS));
     let m = esc("momentum");
     out.push(Verdict {
@@ -210,8 +204,15 @@ pub fn verdicts(saddle: &[Outcome], beale: &[Outcome], booth: &[Outcome]) -> Vec
 /// The verdicts as printed lines.
 pub fn verdict_text(verdicts: &[Verdict]) -> String {
     let mut out = String::from("The course's claims, checked on these runs:\n");
-    for v in verdicts {
-        let _ = writeln!(out, "  [{}] {}\n      {}", v.word(), v.claim, v.evidence);
+    for (i, v) in verdicts.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:>2}. [{}] {}\n      {}",
+            i + 1,
+            v.word(),
+            v.claim,
+            v.evidence
+        );
     }
     out
 }

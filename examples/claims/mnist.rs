@@ -1,0 +1,145 @@
+//! AdaGrad's vanishing rate on real training: MNIST, `--all --mnist`.
+//!
+//! A 784-64-10 ReLU network (small, so that the two runs take seconds), batch 64, two epochs,
+//! seed 0, AdaGrad and RMSProp (γ = 0.9) at the rate the catalog recommends for each on MNIST.
+//! Every 10 steps the effective rate of each weight of the first layer is read from the
+//! optimizer's own state (`G` for AdaGrad, `MA[g²]` for RMSProp), and its median is kept: the
+//! median, since the few weights that see almost no gradient keep a rate near λ/√ε.
+
+use std::error::Error;
+
+use data::Order;
+use nn::{Linear, Module, ReLU, Sequential};
+use optim::{AdaGrad, Optimizer, RmsProp, UpdateRule};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::adaptive::RateEnds;
+use super::{lines, Checked, Picture, Verdict};
+
+const EPOCHS: u64 = 2;
+const EVERY: usize = 10;
+
+/// Held when AdaGrad's median rate falls to under a tenth of its first value while RMSProp's
+/// does not, the test used on Beale; `second_half` is each method's rate at the end over its
+/// rate halfway (AdaGrad, then RMSProp), printed to show whether it is still falling.
+pub fn mnist_verdict(adagrad: &RateEnds, rmsprop: &RateEnds, second_half: [f64; 2]) -> Verdict {
+    Verdict {
+        claim: "AdaGrad's rate vanishes in real training too, RMSProp's does not (MNIST, \
+                784-64-10, two epochs, median over the first layer's weights)"
+            .into(),
+        held: Some(adagrad.vanished() && !rmsprop.vanished()),
+        evidence: format!(
+            "median effective rate at step {EVERY} → end: adagrad {:.2e} → {:.2e}, rmsprop \
+             {:.2e} → {:.2e}; over the second half ×{:.2} and ×{:.2}; mean training loss over \
+             the last 100 steps adagrad {:.4}, rmsprop {:.4}",
+            adagrad.first,
+            adagrad.last,
+            rmsprop.first,
+            rmsprop.last,
+            second_half[0],
+            second_half[1],
+            adagrad.final_loss,
+            rmsprop.final_loss
+        ),
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Trains with `rule`; returns the median first-layer rate every [`EVERY`] steps, computed from
+/// the state by `rate`, and the mean loss of the last 100 steps.
+fn train<R: UpdateRule>(
+    mnist: &data::Mnist,
+    rule: R,
+    rate: impl Fn(f32) -> f64,
+) -> Result<(Vec<f64>, f64), Box<dyn Error>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let model = Sequential::new()
+        .add(Linear::new(784, 64, &mut rng))
+        .add(ReLU)
+        .add(Linear::new(64, 10, &mut rng));
+    let params = model.parameters();
+    let first = params
+        .iter()
+        .next()
+        .map(|p| p.id)
+        .ok_or("the model has parameters")?;
+    let mut opt = Optimizer::new(params, rule)?;
+    let (mut rates, mut losses) = (Vec::new(), Vec::new());
+    for epoch in 0..EPOCHS {
+        for batch in mnist
+            .train
+            .batches(64, Order::Shuffled { seed: 0, epoch }, false)
+        {
+            opt.zero_grad();
+            let loss = model
+                .forward(&batch.images.into())
+                .cross_entropy(&batch.labels);
+            loss.backward();
+            opt.step()?;
+            losses.push(loss.item() as f64);
+            if losses.len() % EVERY == 0 {
+                let state = opt
+                    .state(first)
+                    .and_then(|s| s.first())
+                    .ok_or("state after a step")?;
+                rates.push(median(state.iter().map(|&g2| rate(g2)).collect()));
+            }
+        }
+    }
+    let tail = &losses[losses.len().saturating_sub(100)..];
+    Ok((rates, tail.iter().sum::<f64>() / tail.len().max(1) as f64))
+}
+
+/// Runs the experiment (loads MNIST, downloading it if needed).
+///
+/// # Errors
+/// If MNIST cannot be obtained or loaded, or a setting is invalid.
+pub fn check() -> Result<Checked, Box<dyn Error>> {
+    let mnist = data::mnist()?;
+    let lr = |name| optim::catalog::find(name).map_or(0.01, |e| e.recommended_lr);
+    let ada = AdaGrad {
+        lr: lr("adagrad"),
+        ..AdaGrad::default()
+    };
+    let rms = RmsProp {
+        lr: lr("rmsprop"),
+        ..RmsProp::default()
+    };
+    let (ada_lr, ada_eps) = (ada.lr as f64, ada.eps as f64);
+    let (rms_lr, rms_eps) = (rms.lr as f64, rms.eps as f64);
+    let (a, a_loss) = train(&mnist, ada, |g2| ada_lr / (g2 as f64 + ada_eps).sqrt())?;
+    let (r, r_loss) = train(&mnist, rms, |g2| rms_lr / (g2 as f64 + rms_eps).sqrt())?;
+    let ends = |v: &[f64], loss| RateEnds {
+        first: v.first().copied().unwrap_or(f64::NAN),
+        last: v.last().copied().unwrap_or(f64::NAN),
+        final_loss: loss,
+        moved_last: f64::NAN,
+    };
+    let half = |v: &[f64]| {
+        v.last().copied().unwrap_or(f64::NAN) / v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let verdict = mnist_verdict(&ends(&a, a_loss), &ends(&r, r_loss), [half(&a), half(&r)]);
+    let mut picture = lines(
+        "mnist_rate",
+        "MNIST: median effective rate of the first layer's weights",
+        "effective rate",
+        true,
+        vec![("adagrad".to_string(), a), ("rmsprop".to_string(), r)],
+    );
+    // Point i was read after step (i + 1)·EVERY.
+    if let Picture::Lines { plot, .. } = &mut picture {
+        for p in plot.series.iter_mut().flat_map(|s| s.points.iter_mut()) {
+            p.0 = (p.0 + 1.0) * EVERY as f64;
+        }
+    }
+    Ok(Checked {
+        text: String::new(),
+        verdicts: vec![verdict],
+        pictures: vec![picture],
+    })
+}
