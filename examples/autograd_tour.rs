@@ -8,8 +8,25 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use clap::{CommandFactory, Parser};
+
+/// The tour takes no options; parsing still refuses any, so a typo is not silently ignored.
+#[derive(Parser)]
+#[command(
+    name = "autograd_tour",
+    about = "A guided tour of autograd: one expression, its graph, the backward pass, gradient \
+             checking and anomaly mode; writes runs/tour/expr.dot"
+)]
+struct Cli {}
+
 fn main() -> ExitCode {
-    examples::exit_quietly_on_closed_pipe();
+    examples::main_wrapper(|| {
+        examples::parse_args(Cli::command());
+        tour()
+    })
+}
+
+fn tour() -> Result<ExitCode, (u8, String)> {
     // Anomaly mode stops an op by panicking (the tour catches it); keep the panic hook from
     // printing those expected stops, and let every other panic through.
     let default_hook = std::panic::take_hook();
@@ -28,15 +45,10 @@ fn main() -> ExitCode {
 
     let dir = Path::new("runs/tour");
     let path = dir.join("expr.dot");
-    match std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, &tour.dot)) {
-        Ok(()) => {
-            println!("\nThe DOT above is in {}; draw it with:", path.display());
-            println!("  dot -Tpng {} -o runs/tour/expr.png", path.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            ExitCode::FAILURE
-        }
-    }
+    std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&path, &tour.dot))
+        .map_err(|e| (1, format!("cannot write {}: {e}", path.display())))?;
+    println!("\nThe DOT above is in {}; draw it with:", path.display());
+    println!("  dot -Tpng {} -o runs/tour/expr.png", path.display());
+    Ok(ExitCode::SUCCESS)
 }

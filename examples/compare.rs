@@ -15,21 +15,18 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use examples::comparison::{compare, CompareArgs};
 use examples::training::{Datasets, TrainError};
 
 fn main() -> ExitCode {
-    examples::exit_quietly_on_closed_pipe();
-    let args = CompareArgs::parse();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err((code, message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(code)
-        }
-    }
+    examples::main_wrapper(|| {
+        let matches = examples::parse_args(CompareArgs::command());
+        let args = CompareArgs::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        args.check().map_err(|message| (2, message))?;
+        run(&args).map(|()| ExitCode::SUCCESS)
+    })
 }
 
 fn run(args: &CompareArgs) -> Result<(), (u8, String)> {

@@ -22,7 +22,9 @@ use clap::Parser;
 use optim::Form;
 use serde::Serialize;
 
-use crate::cli::{form_parser, optimizer_parser, recommended_lr, DataArgs, ModelArgs};
+use crate::cli::{
+    form_parser, fraction, optimizer_parser, recommended_lr, DataArgs, ModelArgs, OptimArgs,
+};
 use crate::training::{LrDecay, ModelConfig, OptimConfig, RunConfig};
 
 mod files;
@@ -77,7 +79,7 @@ pub struct CompareArgs {
     #[arg(long, help_heading = "Comparison", default_value_t = 5)]
     pub epochs: usize,
     /// Mini-batch size
-    #[arg(long, help_heading = "Comparison", default_value_t = 64)]
+    #[arg(long, help_heading = "Comparison", default_value_t = 64, value_parser = crate::cli::positive)]
     pub batch_size: usize,
     /// Number of seeds (0, 1, …): each changes the initial weights and the batch order, the same for every optimizer
     #[arg(long, help_heading = "Comparison", default_value_t = 3)]
@@ -85,8 +87,15 @@ pub struct CompareArgs {
     /// Try each learning rate ×0.3, ×1, ×3 on the first seed and keep the best by validation accuracy
     #[arg(long, help_heading = "Comparison")]
     pub sweep: bool,
-    /// Accuracy whose first crossing on the validation split is reported, in steps
-    #[arg(long, help_heading = "Comparison", default_value_t = 0.97)]
+    /// Accuracy whose first crossing on the validation split is reported, in steps (a fraction:
+    /// 0.97 for 97%)
+    #[arg(
+        long,
+        help_heading = "Comparison",
+        default_value_t = 0.97,
+        value_parser = fraction,
+        allow_negative_numbers = true
+    )]
     pub target: f64,
     /// Evaluate the validation accuracy every this many steps (0: only at the end of each epoch)
     #[arg(long, help_heading = "Comparison", default_value_t = 100)]
@@ -120,6 +129,43 @@ fn parse_override(text: &str) -> Result<(String, f32), String> {
 }
 
 impl CompareArgs {
+    /// Checks what can be checked before the data is read: each optimizer listed once, a rate
+    /// given only for a listed optimizer and only once, every optimizer accepting its rate,
+    /// and a network that fits in memory.
+    ///
+    /// # Errors
+    /// A one-line message naming the option and the value.
+    pub fn check(&self) -> Result<(), String> {
+        for (i, name) in self.optimizers.iter().enumerate() {
+            if self.optimizers[..i].contains(name) {
+                return Err(format!("--optimizers: {name} is listed twice"));
+            }
+        }
+        for (i, (name, lr)) in self.lr.iter().enumerate() {
+            if !self.optimizers.contains(name) {
+                return Err(format!(
+                    "--lr {name}={lr}: {name} is not among --optimizers ({})",
+                    self.optimizers.join(",")
+                ));
+            }
+            if self.lr[..i].iter().any(|(other, _)| other == name) {
+                return Err(format!("--lr: {name} is given two rates"));
+            }
+        }
+        let config = self.config();
+        for name in &self.optimizers {
+            let mut args = OptimArgs::for_optimizer(name);
+            args.lr = Some(config.base_lr(name));
+            args.form = self.form;
+            args.build(autograd::Parameters::new())?;
+        }
+        self.model.check_fits(
+            crate::cli::IMAGE_PIXELS,
+            crate::cli::CLASSES,
+            self.batch_size,
+        )
+    }
+
     /// The comparison these options describe.
     pub fn config(&self) -> CompareConfig {
         CompareConfig {

@@ -17,31 +17,33 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
+use std::path::{Path, PathBuf};
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use examples::cli::{DataArgs, TrainArgs};
 use examples::training::{
-    Datasets, EpochMetrics, LrDecay, Model, Observer, StepInfo, TrainError, Trainer,
+    checkpoint_dir, prepare_out_dir, Datasets, EpochMetrics, LrDecay, Model, Observer, StepInfo,
+    TrainError, Trainer,
 };
 
 /// The course's target for this network.
 const TARGET: f64 = 0.98;
 
 fn main() -> ExitCode {
-    examples::exit_quietly_on_closed_pipe();
-    let args = TrainArgs::parse();
-    match run(&args) {
-        Ok(code) => code,
-        Err((code, message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(code)
-        }
-    }
+    examples::main_wrapper(|| {
+        // The matches say which options the user typed, which --resume needs to refuse them.
+        let matches = examples::parse_args(TrainArgs::command());
+        let args = TrainArgs::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        args.check().map_err(|message| (2, message))?;
+        run(&args, &matches)
+    })
 }
 
 /// Runs the job; `Err((status, message))` for a failure.
-fn run(args: &TrainArgs) -> Result<ExitCode, (u8, String)> {
+fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<ExitCode, (u8, String)> {
     let started = Instant::now();
     if args.fetch_only {
         let dir = args.data.obtain().map_err(|e| (1, e.to_string()))?;
@@ -57,6 +59,17 @@ fn run(args: &TrainArgs) -> Result<ExitCode, (u8, String)> {
         Some(path) => Some(Trainer::resume(path).map_err(|e| (1, e.to_string()))?),
         None => None,
     };
+    if let (Some(trainer), Some(path)) = (&resumed, &args.resume) {
+        check_resume_options(trainer, path, args, matches)?;
+    }
+    // Outputs are checked before the data is loaded and anything trains.
+    let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+    let out_dir: PathBuf = match &args.resume {
+        Some(path) if !given("out_dir") => checkpoint_dir(path).to_path_buf(),
+        _ => args.out_dir.clone(),
+    };
+    prepare_out_dir(&out_dir, args.resume.as_deref(), args.overwrite).map_err(|e| (2, e))?;
+
     let mut data_args = args.data.clone();
     let mut val_split = args.val_split;
     if let Some(trainer) = &resumed {
@@ -97,7 +110,7 @@ fn run(args: &TrainArgs) -> Result<ExitCode, (u8, String)> {
 
     let mut progress = Progress::new();
     trainer
-        .fit(&data, &mut progress, Some(&args.out_dir))
+        .fit(&data, &mut progress, Some(&out_dir))
         .map_err(|e| match e {
             TrainError::Config(_) => config_error(e),
             e => (1, e.to_string()),
@@ -121,7 +134,7 @@ fn run(args: &TrainArgs) -> Result<ExitCode, (u8, String)> {
         accuracy * 100.0,
         plural(trainer.epochs_done(), "epoch"),
         started.elapsed().as_secs_f64(),
-        args.out_dir.display()
+        out_dir.display()
     );
     if let Some(min) = args.min_accuracy {
         if accuracy < min {
@@ -136,6 +149,57 @@ fn run(args: &TrainArgs) -> Result<ExitCode, (u8, String)> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses options that a resumed run would ignore: a setting the checkpoint decides and the
+/// user gave a different value, or `--epochs` not beyond the epochs already done (it is the
+/// total), which would train nothing and write nothing.
+fn check_resume_options(
+    trainer: &Trainer,
+    checkpoint: &Path,
+    args: &TrainArgs,
+    matches: &ArgMatches,
+) -> Result<(), (u8, String)> {
+    let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+    let conflicts: Vec<String> = (trainer.config.differences(&args.config()).into_iter())
+        .filter(|(id, _, _)| given(id))
+        .map(|(id, saved, yours)| {
+            format!(
+                "--{} {yours} (the checkpoint has {saved})",
+                id.replace('_', "-")
+            )
+        })
+        .collect();
+    if !conflicts.is_empty() {
+        return Err((
+            2,
+            format!(
+                "--resume {}: a resumed run keeps its checkpoint's settings, but you gave {}; \
+                 drop the option, or start a new run without --resume",
+                checkpoint.display(),
+                conflicts.join(", ")
+            ),
+        ));
+    }
+    let done = trainer.epochs_done();
+    if args.epochs <= done {
+        let default = if given("epochs") {
+            ""
+        } else {
+            " (the default)"
+        };
+        return Err((
+            2,
+            format!(
+                "--epochs {}{default}: {} has already trained {}; --epochs counts them, so pass \
+                 more than {done} to train further",
+                args.epochs,
+                checkpoint.display(),
+                plural(done, "epoch")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `1 epoch`, `4 epochs`.

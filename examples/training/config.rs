@@ -2,14 +2,13 @@
 //! batches, the seed. Plain data, saved in every checkpoint; the command line's clap groups
 //! (`cli.rs`) convert into it, and a program or test may build it directly.
 
-use std::fmt;
-use std::str::FromStr;
-
 use autograd::Parameters;
 use nn::{Activation, Init};
 use optim::scheduler::ScheduleSpec;
 use optim::{catalog, Form, Hyper, Optim, OptimError};
 use serde::{Deserialize, Serialize};
+
+use super::LrDecay;
 
 use crate::cli::{opt_text, text, ModelArgs, OptimArgs, TrainArgs};
 
@@ -57,6 +56,77 @@ impl Default for RunConfig {
             dataset: None,
             val_split: 0,
         }
+    }
+}
+
+impl RunConfig {
+    /// The settings in which `given` differs from `self`, as `(option, self's value, given
+    /// value)` with the option as clap names it (`"batch_size"` for `--batch-size`). `train
+    /// --resume` refuses those the user passed, since the checkpoint's are the ones used.
+    pub fn differences(&self, given: &RunConfig) -> Vec<(&'static str, String, String)> {
+        fn opt(value: Option<f32>) -> String {
+            value.map_or("unset (the optimizer's default)".into(), |v| v.to_string())
+        }
+        fn hidden(h: &[usize]) -> String {
+            let sizes: Vec<String> = h.iter().map(usize::to_string).collect();
+            sizes.join(",")
+        }
+        let schedule = |c: &RunConfig| {
+            (c.optim.schedule)
+                .as_ref()
+                .map_or("none".to_string(), |s| s.to_string())
+        };
+        let (a, b) = (self, given);
+        let all = [
+            (
+                "optimizer",
+                a.optim.optimizer.clone(),
+                b.optim.optimizer.clone(),
+            ),
+            ("lr", opt(a.optim.hyper().lr), opt(b.optim.hyper().lr)),
+            ("momentum", opt(a.optim.momentum), opt(b.optim.momentum)),
+            ("rho", opt(a.optim.rho), opt(b.optim.rho)),
+            ("beta1", opt(a.optim.beta1), opt(b.optim.beta1)),
+            ("beta2", opt(a.optim.beta2), opt(b.optim.beta2)),
+            ("eps", opt(a.optim.eps), opt(b.optim.eps)),
+            (
+                "weight_decay",
+                opt(a.optim.weight_decay),
+                opt(b.optim.weight_decay),
+            ),
+            ("form", a.optim.form.to_string(), b.optim.form.to_string()),
+            ("schedule", schedule(a), schedule(b)),
+            ("hidden", hidden(&a.model.hidden), hidden(&b.model.hidden)),
+            (
+                "activation",
+                a.model.activation.to_string(),
+                b.model.activation.to_string(),
+            ),
+            ("init", a.model.init.to_string(), b.model.init.to_string()),
+            (
+                "dropout",
+                a.model.dropout.to_string(),
+                b.model.dropout.to_string(),
+            ),
+            (
+                "batch_size",
+                a.batch_size.to_string(),
+                b.batch_size.to_string(),
+            ),
+            ("seed", a.seed.to_string(), b.seed.to_string()),
+            ("lr_decay", a.lr_decay.to_string(), b.lr_decay.to_string()),
+            (
+                "val_split",
+                a.val_split.to_string(),
+                b.val_split.to_string(),
+            ),
+            (
+                "dataset",
+                a.dataset.clone().unwrap_or_else(|| "unnamed".into()),
+                b.dataset.clone().unwrap_or_else(|| "unnamed".into()),
+            ),
+        ];
+        all.into_iter().filter(|(_, x, y)| x != y).collect()
     }
 }
 
@@ -187,81 +257,6 @@ impl OptimConfig {
     /// As [`optim::by_name`]: an unknown name, or a hyperparameter out of range.
     pub fn build(&self, params: Parameters) -> Result<Box<dyn Optim>, OptimError> {
         optim::by_name(&self.optimizer, params, &self.hyper())
-    }
-}
-
-/// A learning rate that decays at every step from λ0 to 0 over the whole run — per step, not
-/// per epoch like a schedule, so it also helps a one-epoch run. A function of the step alone,
-/// so a resumed run needs no state for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LrDecay {
-    /// λ0 throughout (or the per-epoch schedule's λ).
-    #[default]
-    None,
-    /// Half a cosine: `λ_s = λ0 · (1 + cos(π s / S)) / 2` before step `s` of `S` (0-based).
-    Cosine,
-    /// A straight line: `λ_s = λ0 · (1 − s / S)`.
-    Linear,
-}
-
-impl LrDecay {
-    /// The three, by their names `none`, `cosine`, `linear`.
-    pub const ALL: [LrDecay; 3] = [LrDecay::None, LrDecay::Cosine, LrDecay::Linear];
-
-    /// The rate before step `step` (0-based) of `total`, from `base`.
-    ///
-    /// ```
-    /// use examples::training::LrDecay;
-    /// assert_eq!(LrDecay::Cosine.at(0.1, 0, 4), 0.1);
-    /// assert!((LrDecay::Cosine.at(0.1, 2, 4) - 0.05).abs() < 1e-9); // cos(π/2) = 0
-    /// assert!((LrDecay::Linear.at(0.1, 3, 4) - 0.025).abs() < 1e-9);
-    /// ```
-    pub fn at(self, base: f64, step: u64, total: u64) -> f64 {
-        let done = if total == 0 {
-            0.0
-        } else {
-            (step as f64 / total as f64).min(1.0)
-        };
-        match self {
-            LrDecay::None => base,
-            LrDecay::Cosine => base * 0.5 * (1.0 + (std::f64::consts::PI * done).cos()),
-            LrDecay::Linear => base * (1.0 - done),
-        }
-    }
-
-    /// `none`, `cosine` or `linear`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LrDecay::None => "none",
-            LrDecay::Cosine => "cosine",
-            LrDecay::Linear => "linear",
-        }
-    }
-}
-
-/// Writes [`LrDecay::as_str`], which [`FromStr`] reads back.
-impl fmt::Display for LrDecay {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Reads `none`, `cosine` or `linear`, in any case.
-///
-/// ```
-/// use examples::training::LrDecay;
-/// assert_eq!("Cosine".parse::<LrDecay>(), Ok(LrDecay::Cosine));
-/// assert!("step".parse::<LrDecay>().unwrap_err().contains("step"));
-/// ```
-impl FromStr for LrDecay {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<LrDecay, String> {
-        LrDecay::ALL
-            .into_iter()
-            .find(|d| d.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("`{s}` is not a decay (expected none, cosine or linear)"))
     }
 }
 

@@ -24,18 +24,23 @@
 //!
 //! Files, one concern each: `config.rs` (what decides a run: plain data, which the command
 //! line's options convert into), `datasets.rs`, `model.rs` (the network, its evaluation),
-//! `run.rs` (the loop), `metrics.rs` (what it reports), `checkpoint.rs` (save and resume).
+//! `run.rs` (the loop), `metrics.rs` (what it reports), `checkpoint.rs` (save and resume),
+//! `out_dir.rs` (where a run writes, checked before it starts).
 
 mod checkpoint;
 mod config;
 mod datasets;
+mod lr_decay;
 mod metrics;
 mod model;
+mod out_dir;
 mod run;
 
 pub use checkpoint::CHECKPOINT_FILE;
-pub use config::{LrDecay, ModelConfig, OptimConfig, RunConfig};
+pub use config::{ModelConfig, OptimConfig, RunConfig};
 pub use datasets::{DataLoadError, Datasets, VALIDATION_SEED};
+pub use lr_decay::LrDecay;
 pub use metrics::{metrics_csv, EpochMetrics, Observer, StepInfo, METRICS_COLUMNS};
 pub use model::{evaluate, Evaluation, Model, EVAL_BATCH, INIT_STREAM};
+pub use out_dir::{checkpoint_dir, prepare_out_dir, RUN_FILES};
 pub use run::{TrainError, Trainer};

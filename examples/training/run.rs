@@ -13,10 +13,11 @@ use optim::Optim;
 use serde::Serialize;
 
 use super::checkpoint::CHECKPOINT_FILE;
-use super::config::{LrDecay, RunConfig};
+use super::config::RunConfig;
 use super::datasets::Datasets;
 use super::metrics::{metrics_csv, EpochMetrics, Observer, StepInfo};
 use super::model::{evaluate, Model, EVAL_BATCH};
+use super::LrDecay;
 use crate::cli::option_error;
 use crate::report::{write_json, ReportError};
 

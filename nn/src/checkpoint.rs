@@ -11,6 +11,12 @@
 //! and the directory is synced. A crash at any point leaves either the old file or the new one,
 //! never a half-written one.
 //!
+//! **The tensors carry a checksum**: [`save_tensors`] stores the SHA-256 of the data section
+//! (every tensor's bytes) in the metadata under [`TENSORS_SHA256`], where PyTorch and the
+//! `safetensors` library ignore it, and [`load_tensors`] refuses a file whose bytes no longer
+//! match, so a damaged checkpoint is never trained on. Files without the key (written by
+//! PyTorch) load unchecked.
+//!
 //! A training checkpoint is the model's tensors ([`parameter_tensors`]) plus whatever else the
 //! loop keeps (an optimizer's buffers, under a prefix) in one file, with string metadata; on
 //! resume the other parts take their tensors out and [`load_parameters`] checks the rest
@@ -25,6 +31,11 @@ use std::path::{Path, PathBuf};
 
 use autograd::{ArrayD, IxDyn, Parameters};
 use safetensors::{Dtype, SafeTensorError, SafeTensors, View};
+use sha2::{Digest, Sha256};
+
+/// Metadata key of the SHA-256 (lower-case hex) of a file's data section: the bytes of all its
+/// tensors, after the header.
+pub const TENSORS_SHA256: &str = "tensors_sha256";
 
 /// A parameter whose shape in the file differs from the model's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +77,16 @@ pub enum CheckpointError {
         /// Its dtype as safetensors names it (`"F16"`, `"I64"`, …).
         dtype: String,
     },
+    /// The tensors' bytes are not the ones saved: their SHA-256 differs from the one in the
+    /// metadata ([`TENSORS_SHA256`]).
+    Checksum {
+        /// The file.
+        path: PathBuf,
+        /// The SHA-256 recorded when the file was saved.
+        expected: String,
+        /// The SHA-256 of the bytes now in the file.
+        found: String,
+    },
     /// The file's names or shapes do not match the model's parameters.
     Mismatch {
         /// The file.
@@ -96,6 +117,16 @@ impl fmt::Display for CheckpointError {
             CheckpointError::Format { path, message } => {
                 write!(f, "checkpoint {}: {message}", path.display())
             }
+            CheckpointError::Checksum {
+                path,
+                expected,
+                found,
+            } => write!(
+                f,
+                "checkpoint {}: the tensor data is damaged: its SHA-256 is {found}, the file \
+                 recorded {expected} when it was saved",
+                path.display()
+            ),
             CheckpointError::Dtype { path, name, dtype } => write!(
                 f,
                 "checkpoint {}: tensor `{name}` has dtype {dtype}, only F32 is supported",
@@ -225,25 +256,46 @@ pub fn save_tensors(
             message: format!("tensor name `{}` given twice", dup[0]),
         });
     }
-    let metadata: Option<HashMap<String, String>> =
-        (!metadata.is_empty()).then(|| metadata.into_iter().collect());
-    let bytes =
-        safetensors::serialize(views.iter().map(|(n, v)| (*n, v)), &metadata).map_err(|e| {
-            CheckpointError::Format {
+    let serialize = |metadata: &HashMap<String, String>| {
+        safetensors::serialize(views.iter().map(|(n, v)| (*n, v)), &Some(metadata.clone())).map_err(
+            |e| CheckpointError::Format {
                 path: path.to_path_buf(),
-                message: format!("cannot serialize: {e}"),
-            }
-        })?;
+                message: format!("cannot serialize: {}", describe(&e)),
+            },
+        )
+    };
+    // The checksum lives in the header, which precedes the data it covers: serialize once to
+    // lay the data out, then again with its hash (the data section does not change).
+    let mut metadata: HashMap<String, String> = metadata.into_iter().collect();
+    metadata.remove(TENSORS_SHA256);
+    let unsigned = serialize(&metadata)?;
+    let digest = data_sha256(&unsigned).expect("safetensors wrote its own header length");
+    metadata.insert(TENSORS_SHA256.to_string(), digest);
+    let bytes = serialize(&metadata)?;
     Ok(atomic_file::write(path, &bytes)?)
 }
 
-/// Reads every tensor and the string metadata of a safetensors file, in file order.
+/// SHA-256 of a safetensors file's data section, or `None` if the header length does not fit
+/// in `bytes`.
+fn data_sha256(bytes: &[u8]) -> Option<String> {
+    let length: [u8; 8] = bytes.get(..8)?.try_into().ok()?;
+    let start = usize::try_from(u64::from_le_bytes(length))
+        .ok()?
+        .checked_add(8)?;
+    let digest = Sha256::digest(bytes.get(start..)?);
+    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Reads every tensor and the string metadata of a safetensors file, in file order, after
+/// checking the tensors' checksum if the file has one (see the module docs; the returned
+/// metadata leaves the checksum out).
 ///
 /// Shape `[]` (a scalar) and zero-sized tensors are read as such.
 ///
 /// # Errors
 /// [`CheckpointError::Io`] if the file cannot be read; [`CheckpointError::Format`] for a
-/// truncated or corrupt file; [`CheckpointError::Dtype`] for a tensor that is not `F32`.
+/// truncated or corrupt file; [`CheckpointError::Checksum`] if the tensors' bytes changed
+/// since they were saved; [`CheckpointError::Dtype`] for a tensor that is not `F32`.
 #[allow(clippy::type_complexity)] // names and metadata, spelled out rather than aliased
 pub fn load_tensors(
     path: impl AsRef<Path>,
@@ -256,6 +308,21 @@ pub fn load_tensors(
     };
     let (_, header) = SafeTensors::read_metadata(&bytes).map_err(format)?;
     let file = SafeTensors::deserialize(&bytes).map_err(format)?;
+    let mut metadata: BTreeMap<String, String> = header
+        .metadata()
+        .as_ref()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    if let Some(expected) = metadata.remove(TENSORS_SHA256) {
+        let found = data_sha256(&bytes).expect("safetensors checked the header length");
+        if found != expected {
+            return Err(CheckpointError::Checksum {
+                path: path.to_path_buf(),
+                expected,
+                found,
+            });
+        }
+    }
 
     let mut views = file.tensors();
     views.sort_by_key(|(name, _)| header.info(name).map(|i| i.data_offsets));
@@ -278,11 +345,6 @@ pub fn load_tensors(
             .expect("safetensors checked that shape × 4 bytes equals the data length");
         tensors.push((name, array));
     }
-    let metadata = header
-        .metadata()
-        .as_ref()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default();
     Ok((tensors, metadata))
 }
 
@@ -307,7 +369,22 @@ fn describe(e: &SafeTensorError) -> String {
         SafeTensorError::MetadataIncompleteBuffer => {
             "truncated or corrupt: the tensor data does not end where the file does".into()
         }
-        other => format!("corrupt file: {other}"),
+        SafeTensorError::InvalidOffset(name) => format!(
+            "corrupt header: the byte range of tensor `{name}` does not start where the previous \
+             tensor ends"
+        ),
+        SafeTensorError::TensorInvalidInfo => {
+            "corrupt header: a tensor's shape and dtype do not fit its byte range".into()
+        }
+        SafeTensorError::ValidationOverflow => {
+            "corrupt header: a tensor's shape or byte range overflows".into()
+        }
+        SafeTensorError::TensorNotFound(name) => format!("no tensor `{name}`"),
+        SafeTensorError::InvalidTensorView(dtype, shape, len) => {
+            format!("a tensor of dtype {dtype:?} and shape {shape:?} cannot hold {len} bytes")
+        }
+        SafeTensorError::IoError(e) => format!("I/O error: {e}"),
+        SafeTensorError::JsonError(e) => format!("corrupt header: {e}"),
     }
 }
 

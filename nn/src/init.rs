@@ -228,18 +228,50 @@ impl Init {
     }
 }
 
+/// Why a string is not an [`Init`]: a name that is none of the schemes, or `normal:σ` with a σ
+/// that is not a standard deviation.
+///
+/// ```
+/// let err = "normal:-1".parse::<nn::Init>().unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "`normal:-1`: the standard deviation -1 must be a finite number >= 0"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseInitError {
+    /// No scheme has this name; the message lists the names.
+    Unknown(ParseChoiceError),
+    /// `normal:σ` whose σ is negative, infinite, NaN or not a number.
+    BadStd {
+        /// The whole string (`"normal:-1"`).
+        text: String,
+        /// The text after `normal:` (`"-1"`).
+        std: String,
+    },
+}
+
+impl fmt::Display for ParseInitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseInitError::Unknown(e) => e.fmt(f),
+            ParseInitError::BadStd { text, std } => write!(
+                f,
+                "`{text}`: the standard deviation {std} must be a finite number >= 0"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ParseInitError {}
+
 impl FromStr for Init {
-    type Err = ParseChoiceError;
+    type Err = ParseInitError;
 
     /// # Errors
-    /// A [`ParseChoiceError`] naming the string and listing the valid names, also for a
-    /// `normal:σ` whose σ is not a non-negative number.
-    fn from_str(s: &str) -> Result<Init, ParseChoiceError> {
-        let err = || ParseChoiceError {
-            what: "initializer",
-            value: s.to_string(),
-            valid: INIT_NAMES,
-        };
+    /// [`ParseInitError::Unknown`] naming the string and listing the valid names;
+    /// [`ParseInitError::BadStd`] for a `normal:σ` whose σ is not a finite number ≥ 0.
+    fn from_str(s: &str) -> Result<Init, ParseInitError> {
         let name = s.to_ascii_lowercase().replace('_', "-");
         let init = match name.as_str() {
             "pytorch" | "default" => Init::Pytorch,
@@ -249,9 +281,23 @@ impl FromStr for Init {
             "kaiming-normal" | "he-normal" => Init::KaimingNormal,
             "normal" => Init::Normal(0.01),
             "zeros" => Init::Zeros,
-            other => match other.strip_prefix("normal:").map(str::parse::<f32>) {
-                Some(Ok(std)) if std.is_finite() && std >= 0.0 => Init::Normal(std),
-                _ => return Err(err()),
+            other => match other.strip_prefix("normal:") {
+                Some(std) => match std.trim().parse::<f32>() {
+                    Ok(v) if v.is_finite() && v >= 0.0 => Init::Normal(v),
+                    _ => {
+                        return Err(ParseInitError::BadStd {
+                            text: s.to_string(),
+                            std: s[s.len() - std.len()..].to_string(),
+                        })
+                    }
+                },
+                None => {
+                    return Err(ParseInitError::Unknown(ParseChoiceError {
+                        what: "initializer",
+                        value: s.to_string(),
+                        valid: INIT_NAMES,
+                    }))
+                }
             },
         };
         Ok(init)
@@ -410,7 +456,19 @@ mod tests {
             ),
             "{err}"
         );
-        assert!("normal:-1".parse::<Init>().is_err());
+        for (bad, std) in [
+            ("normal:-1", "-1"),
+            ("Normal:NaN", "NaN"),
+            ("normal:x", "x"),
+        ] {
+            assert_eq!(
+                bad.parse::<Init>(),
+                Err(ParseInitError::BadStd {
+                    text: bad.to_string(),
+                    std: std.to_string()
+                })
+            );
+        }
 
         let layer = Linear::new(200, 300, &mut rng());
         Init::KaimingUniform.apply(&layer, 2f32.sqrt(), &mut rng());

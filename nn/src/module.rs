@@ -39,6 +39,11 @@ use crate::linear::Linear;
 /// ```
 pub trait Module {
     /// Maps an input batch to an output batch, recording the graph for `backward()`.
+    ///
+    /// # Panics
+    /// If `x` does not have the shape the module takes; the panic names the caller's line,
+    /// through every container (`#[track_caller]` here, so a `dyn Module` call keeps it too).
+    #[track_caller]
     fn forward(&self, x: &Tensor) -> Tensor;
 
     /// Calls `f(name, tensor)` for each trainable tensor, in a fixed order, with
@@ -71,6 +76,7 @@ pub trait Module {
 /// A boxed module is a module, so `Sequential` can hold `Box<dyn Module>` from
 /// [`crate::Activation::module`] as easily as a concrete layer.
 impl<M: Module + ?Sized> Module for Box<M> {
+    #[track_caller]
     fn forward(&self, x: &Tensor) -> Tensor {
         (**self).forward(x)
     }

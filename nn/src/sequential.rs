@@ -72,6 +72,9 @@ impl Sequential {
 }
 
 impl Module for Sequential {
+    /// Each layer in turn; a layer's shape panic names the line that called this `forward`
+    /// (a plain loop, not an iterator closure, which would lose the caller's location).
+    #[track_caller]
     fn forward(&self, x: &Tensor) -> Tensor {
         let mut y = x.clone();
         for layer in &self.layers {

@@ -38,6 +38,10 @@ pub struct Entry {
     pub recommended_lr: f32,
     /// Why that rate.
     pub lr_reason: &'static str,
+    /// The [`Hyper`] fields it reads (`"lr"`, `"beta1"`, …); [`Entry::build`] refuses any other
+    /// field that is set. `form` is not listed: every optimizer has both forms, identical for
+    /// the ones whose formulas agree.
+    pub uses: &'static [&'static str],
     /// The optimizer with the hyperparameters `hp` sets and its defaults for the rest.
     build: Build,
 }
@@ -54,6 +58,7 @@ pub static ALL: &[Entry] = &[
         in_course: true,
         recommended_lr: 0.1,
         lr_reason: "plain steps need a large rate to make progress in a few epochs",
+        uses: &["lr", "weight_decay"],
         build: |params, hp| boxed(params, Sgd::from_hyper(hp)),
     },
     Entry {
@@ -64,6 +69,7 @@ pub static ALL: &[Entry] = &[
         recommended_lr: 0.01,
         lr_reason: "course form: ĝ already includes λ and sums about 1/(1 − μ) = 10 steps, so \
                     0.01 is about SGD at 0.1",
+        uses: &["lr", "momentum", "weight_decay"],
         build: |params, hp| boxed(params, Momentum::from_hyper(hp)),
     },
     Entry {
@@ -74,6 +80,7 @@ pub static ALL: &[Entry] = &[
         in_course: true,
         recommended_lr: 0.01,
         lr_reason: "the same effective step as momentum",
+        uses: &["lr", "momentum", "weight_decay"],
         build: |params, hp| boxed(params, Nesterov::from_hyper(hp)),
     },
     Entry {
@@ -83,6 +90,7 @@ pub static ALL: &[Entry] = &[
         in_course: true,
         recommended_lr: 0.01,
         lr_reason: "the classic default; G only grows, so the rate only shrinks from here",
+        uses: &["lr", "eps", "weight_decay"],
         build: |params, hp| boxed(params, AdaGrad::from_hyper(hp)),
     },
     Entry {
@@ -93,6 +101,7 @@ pub static ALL: &[Entry] = &[
         recommended_lr: 1.0,
         lr_reason: "the course form has no rate (the ratio carries the unit of w); 1 is \
                     PyTorch's neutral multiplier",
+        uses: &["lr", "gamma", "eps", "weight_decay"],
         build: |params, hp| boxed(params, AdaDelta::from_hyper(hp)),
     },
     Entry {
@@ -102,6 +111,7 @@ pub static ALL: &[Entry] = &[
         in_course: true,
         recommended_lr: 0.001,
         lr_reason: "a per-weight normalized step: λ is roughly the step size per weight",
+        uses: &["lr", "gamma", "eps", "weight_decay"],
         build: |params, hp| boxed(params, RmsProp::from_hyper(hp)),
     },
     Entry {
@@ -111,6 +121,14 @@ pub static ALL: &[Entry] = &[
         in_course: true,
         recommended_lr: 0.001,
         lr_reason: "Kingma & Ba's default, and PyTorch's",
+        uses: &[
+            "lr",
+            "beta1",
+            "beta2",
+            "eps",
+            "weight_decay",
+            "eps_inside_sqrt",
+        ],
         build: |params, hp| boxed(params, Adam::from_hyper(hp)),
     },
     Entry {
@@ -120,6 +138,15 @@ pub static ALL: &[Entry] = &[
         in_course: false,
         recommended_lr: 0.001,
         lr_reason: "as Adam; decoupled weight decay 0.01",
+        uses: &[
+            "lr",
+            "beta1",
+            "beta2",
+            "eps",
+            "weight_decay",
+            "eps_inside_sqrt",
+            "decoupled",
+        ],
         build: |params, hp| {
             let hp = Hyper {
                 decoupled: true,
@@ -159,8 +186,16 @@ impl Entry {
     /// documented defaults for the rest.
     ///
     /// # Errors
-    /// [`OptimError::InvalidHyperparameter`] naming the first bad value.
+    /// [`OptimError::NotUsed`] naming the first field `hp` sets that this optimizer has no use
+    /// for (`beta1` for SGD); [`OptimError::InvalidHyperparameter`] naming the first bad value.
     pub fn build(&self, params: Parameters, hp: &Hyper) -> Result<Box<dyn Optim>, OptimError> {
+        if let Some(field) = hp.set_fields().find(|f| !self.uses.contains(f)) {
+            return Err(OptimError::NotUsed {
+                optimizer: self.name,
+                what: field,
+                uses: self.uses,
+            });
+        }
         (self.build)(params, hp)
     }
 }
@@ -172,6 +207,7 @@ impl fmt::Debug for Entry {
             .field("aliases", &self.aliases)
             .field("in_course", &self.in_course)
             .field("recommended_lr", &self.recommended_lr)
+            .field("uses", &self.uses)
             .finish_non_exhaustive()
     }
 }

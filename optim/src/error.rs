@@ -18,6 +18,26 @@ pub enum OptimError {
         /// What was expected, as the end of a sentence (`"is outside [0, 1)"`).
         expected: &'static str,
     },
+    /// A hyperparameter set for an optimizer that has none such, e.g. `sgd has no beta1
+    /// (it uses lr, weight_decay)`: refused rather than silently ignored.
+    NotUsed {
+        /// The optimizer's name (`"sgd"`).
+        optimizer: &'static str,
+        /// The [`Hyper`](crate::Hyper) field that was set (`"beta1"`).
+        what: &'static str,
+        /// The fields this optimizer does use.
+        uses: &'static [&'static str],
+    },
+    /// In anomaly mode ([`autograd::anomaly`]), a gradient holding a NaN or an infinity: the
+    /// step is refused rather than turning the weights into NaN.
+    NonFiniteGradient {
+        /// The optimizer's name.
+        optimizer: &'static str,
+        /// The parameter whose gradient it is (`"0.weight"`).
+        param: String,
+        /// The first non-finite value found.
+        value: f32,
+    },
     /// A momentum schedule that is not well formed (empty, steps out of order).
     InvalidSchedule {
         /// The optimizer's name.
@@ -98,6 +118,13 @@ impl fmt::Display for OptimError {
             OptimError::InvalidHyperparameter { optimizer, what, value, expected } => {
                 write!(f, "{optimizer}: {what} = {value} {expected}")
             }
+            OptimError::NotUsed { optimizer, what, uses } => {
+                write!(f, "{optimizer} has no {what} (it uses {})", uses.join(", "))
+            }
+            OptimError::NonFiniteGradient { optimizer, param, value } => write!(
+                f,
+                "{optimizer}: the gradient of `{param}` holds {value}; no parameter was updated"
+            ),
             OptimError::InvalidSchedule { optimizer, reason } => {
                 write!(f, "{optimizer}: momentum schedule: {reason}")
             }

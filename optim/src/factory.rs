@@ -8,7 +8,9 @@ use crate::optimizer::Optim;
 use crate::rule::Form;
 
 /// Hyperparameters for [`by_name`] (and each rule's `from_hyper`); `None` means the optimizer's
-/// documented default, and fields an optimizer does not use are ignored.
+/// documented default. [`by_name`] refuses a field set for an optimizer that has no such
+/// hyperparameter (`beta1` for SGD), so a value is never silently ignored; `from_hyper` itself
+/// ignores the fields it does not read.
 ///
 /// ```
 /// let hp = optim::Hyper { lr: Some(0.1), momentum: Some(0.5), ..Default::default() };
@@ -39,13 +41,40 @@ pub struct Hyper {
     pub eps_inside_sqrt: bool,
 }
 
+impl Hyper {
+    /// The names of the fields that are set: the `Some` values and the flags that are `true`
+    /// (`form` always has a value, so it is never listed).
+    ///
+    /// ```
+    /// let hp = optim::Hyper { lr: Some(0.1), beta1: Some(0.8), ..Default::default() };
+    /// assert_eq!(hp.set_fields().collect::<Vec<_>>(), ["lr", "beta1"]);
+    /// ```
+    pub fn set_fields(&self) -> impl Iterator<Item = &'static str> {
+        let fields = [
+            ("lr", self.lr.is_some()),
+            ("momentum", self.momentum.is_some()),
+            ("gamma", self.gamma.is_some()),
+            ("beta1", self.beta1.is_some()),
+            ("beta2", self.beta2.is_some()),
+            ("eps", self.eps.is_some()),
+            ("weight_decay", self.weight_decay.is_some()),
+            ("decoupled", self.decoupled),
+            ("eps_inside_sqrt", self.eps_inside_sqrt),
+        ];
+        fields
+            .into_iter()
+            .filter(|&(_, set)| set)
+            .map(|(name, _)| name)
+    }
+}
+
 /// Builds the optimizer called `name` over `params`: the [`catalog`] entry with that name or
 /// alias, in any case (`sgd`, `momentum`, `nesterov` or `nag`, `adagrad`, `adadelta`, `rmsprop`,
 /// `adam`, `adamw`).
 ///
 /// # Errors
-/// [`OptimError::UnknownOptimizer`] for another name; [`OptimError::InvalidHyperparameter`] for a
-/// bad value.
+/// [`OptimError::UnknownOptimizer`] for another name; [`OptimError::NotUsed`] for a field the
+/// optimizer has no use for; [`OptimError::InvalidHyperparameter`] for a bad value.
 ///
 /// ```
 /// use autograd::{Parameters, Tensor};

@@ -145,7 +145,9 @@ impl<R: UpdateRule> Optimizer<R> {
     /// get no state).
     ///
     /// # Errors
-    /// [`OptimError::NeedsClosure`] for NAG in the course form, which must re-evaluate the loss.
+    /// [`OptimError::NeedsClosure`] for NAG in the course form, which must re-evaluate the loss;
+    /// in anomaly mode ([`autograd::anomaly`]), [`OptimError::NonFiniteGradient`] naming the
+    /// first parameter whose gradient holds a NaN or an infinity, with no parameter updated.
     ///
     /// # Panics
     /// If a gradient's shape differs from its parameter's (a broken graph, not user input).
@@ -155,7 +157,27 @@ impl<R: UpdateRule> Optimizer<R> {
                 optimizer: self.rule.name(),
             });
         }
+        self.check_gradients()?;
         self.update_all(false);
+        Ok(())
+    }
+
+    /// In anomaly mode, the first parameter whose gradient is not finite, as an error; outside
+    /// it nothing is read, since the check visits every element.
+    fn check_gradients(&self) -> Result<(), OptimError> {
+        if !autograd::anomaly::is_enabled() {
+            return Ok(());
+        }
+        for p in self.params.iter() {
+            let Some(g) = p.tensor.grad() else { continue };
+            if let Some(&value) = g.iter().find(|v| !v.is_finite()) {
+                return Err(OptimError::NonFiniteGradient {
+                    optimizer: self.rule.name(),
+                    param: p.name.clone(),
+                    value,
+                });
+            }
+        }
         Ok(())
     }
 
@@ -167,18 +189,21 @@ impl<R: UpdateRule> Optimizer<R> {
     /// there. Other optimizers simply call the closure, then [`step`](Optimizer::step).
     ///
     /// # Errors
-    /// None at present; the `Result` keeps the signature of [`Optim::step_with_closure`].
+    /// In anomaly mode, [`OptimError::NonFiniteGradient`] as [`step`](Optimizer::step) (for
+    /// NAG's course form, with the parameters left at their look-ahead points).
     pub fn step_with_closure(
         &mut self,
         closure: &mut dyn FnMut() -> f32,
     ) -> Result<f32, OptimError> {
         if !self.rule.needs_closure() {
             let loss = closure();
+            self.check_gradients()?;
             self.update_all(false);
             return Ok(loss);
         }
         self.for_each_with_state(|rule, ctx, w, slots| rule.look_ahead(ctx, w, slots));
         let loss = closure();
+        self.check_gradients()?;
         self.update_all(true);
         Ok(loss)
     }

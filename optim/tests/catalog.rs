@@ -157,26 +157,36 @@ fn a_built_optimizer_shows_its_documented_defaults() {
 
 #[test]
 fn a_built_optimizer_shows_the_values_it_was_given_and_its_current_rate() {
-    let hp = Hyper {
+    let common = Hyper {
         lr: Some(0.5),
-        momentum: Some(0.25),
-        gamma: Some(0.75),
-        beta1: Some(0.5),
-        beta2: Some(0.875),
-        eps: Some(1e-3),
         weight_decay: Some(0.125),
         ..Hyper::default()
     };
+    let momentum = Hyper {
+        momentum: Some(0.25),
+        ..common.clone()
+    };
+    let adadelta = Hyper {
+        gamma: Some(0.75),
+        eps: Some(1e-3),
+        ..common.clone()
+    };
+    let adamw = Hyper {
+        beta1: Some(0.5),
+        beta2: Some(0.875),
+        eps: Some(1e-3),
+        ..common.clone()
+    };
     assert_eq!(
-        built("momentum", &hp).to_string(),
+        built("momentum", &momentum).to_string(),
         "momentum (lr 0.5, μ 0.25, weight decay 0.125, course form)"
     );
     assert_eq!(
-        built("adadelta", &hp).to_string(),
+        built("adadelta", &adadelta).to_string(),
         "adadelta (lr 0.5, γ 0.75, ε 1e-3, weight decay 0.125)"
     );
     assert_eq!(
-        built("adamw", &hp).to_string(),
+        built("adamw", &adamw).to_string(),
         "adamw (lr 0.5, β1 0.5, β2 0.875, ε 1e-3, decoupled weight decay 0.125)"
     );
     let inside = Hyper {

@@ -6,7 +6,8 @@
 //! 1. the new contents go to a temporary file in the target's directory, named
 //!    `.<stem>.tmp-<pid>.<extension>` (see [`temporary_path`]): same directory, so the rename
 //!    below never crosses file systems; the process id, so a leftover of a process that died
-//!    can be told from the file of one still writing, and removed; the extension last, for
+//!    can be told from the file of one still writing, and removed
+//!    ([`remove_stale_temporaries`]); the extension last, for
 //!    writers that choose the format by it (a plotting library's PNG encoder);
 //! 2. the temporary file is flushed to disk (`fsync`);
 //! 3. it is renamed over the target, which the operating system does in one step;
@@ -106,6 +107,64 @@ pub fn temporary_path(path: &Path) -> Option<PathBuf> {
         name.push(extension);
     }
     Some(path.with_file_name(name))
+}
+
+/// The process id in the name of a temporary file of [`temporary_path`]
+/// (`.<stem>.tmp-<pid>[.<extension>]`), or `None` if `name` is not one.
+fn temporary_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?;
+    let (_, after) = rest.rsplit_once(".tmp-")?;
+    let digits = after.split('.').next()?;
+    digits.parse().ok()
+}
+
+/// Whether the process `pid` has certainly ended: on Linux, `/proc/<pid>` is gone while
+/// `/proc/self` is there. Elsewhere it cannot be told cheaply, so the answer is `false`.
+pub fn process_is_gone(pid: u32) -> bool {
+    if cfg!(target_os = "linux") && pid != std::process::id() {
+        let proc = Path::new("/proc");
+        proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+    } else {
+        false
+    }
+}
+
+/// Removes the temporary files that writers which ended without finishing (killed between
+/// writing and renaming) left in `dir`, and returns them. A temporary file of a process that
+/// may still be running is kept, and so is anything else.
+///
+/// # Errors
+/// If `dir` cannot be listed or a leftover cannot be removed; a missing `dir` holds nothing.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("atomic-doc-stale-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join(".checkpoint.tmp-999999999.safetensors"), b"half")?; // no such process
+/// std::fs::write(dir.join("checkpoint.safetensors"), b"whole")?;
+/// let removed = atomic_file::remove_stale_temporaries(&dir)?;
+/// assert_eq!(removed.len(), usize::from(cfg!(target_os = "linux")));
+/// assert!(dir.join("checkpoint.safetensors").exists());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn remove_stale_temporaries(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut removed = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let Some(pid) = entry.file_name().to_str().and_then(temporary_pid) else {
+            continue;
+        };
+        if process_is_gone(pid) && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path())?;
+            removed.push(entry.path());
+        }
+    }
+    Ok(removed)
 }
 
 /// Replaces `path` with `bytes`, atomically and durably (see the crate docs). The directory
@@ -269,6 +328,44 @@ mod tests {
         );
         assert_eq!(fs::read(&path).unwrap(), b"old");
         assert!(tmp.is_dir());
+    }
+
+    #[test]
+    fn temporaries_of_ended_processes_are_removed_and_nothing_else() {
+        let dir = Scratch::new("stale");
+        assert_eq!(temporary_pid(".checkpoint.tmp-42.safetensors"), Some(42));
+        assert_eq!(temporary_pid(".train-labels-idx1-ubyte.tmp-7"), Some(7));
+        assert_eq!(temporary_pid("checkpoint.tmp-7"), None);
+        assert_eq!(temporary_pid(".a.tmp-x"), None);
+        // A child that has exited and been waited for is certainly gone.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let ours = temporary_path(&dir.0.join("a.csv")).unwrap();
+        for name in [
+            format!(".checkpoint.tmp-{dead}.safetensors"),
+            format!(".metrics.tmp-{dead}.csv"),
+            "checkpoint.safetensors".to_string(),
+            ".notes.tmp-later".to_string(),
+        ] {
+            fs::write(dir.0.join(name), b"x").unwrap();
+        }
+        fs::write(&ours, b"x").unwrap();
+        let removed = remove_stale_temporaries(&dir.0).unwrap();
+        if cfg!(target_os = "linux") {
+            assert_eq!(removed.len(), 2, "{removed:?}");
+            let ours = ours.file_name().unwrap().to_string_lossy().into_owned();
+            let mut expected = vec![
+                ours,
+                ".notes.tmp-later".to_string(),
+                "checkpoint.safetensors".to_string(),
+            ];
+            expected.sort();
+            assert_eq!(dir.names(), expected);
+        }
+        assert!(remove_stale_temporaries(&dir.0.join("missing"))
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

@@ -1,4 +1,7 @@
 //! Small synthetic data for the tests of `train` and `compare`: no MNIST needed.
+#![allow(dead_code)] // each test binary uses a different part of these helpers
+
+pub mod program;
 
 use autograd::Tensor;
 use data::Split;
