@@ -18,7 +18,7 @@ use std::time::Instant;
 use clap::{CommandFactory, FromArgMatches};
 
 use examples::comparison::{compare, CompareArgs};
-use examples::training::{Datasets, TrainError};
+use examples::training::{writable_out_dir, Datasets, TrainError};
 
 fn main() -> ExitCode {
     examples::main_wrapper(|| {
@@ -31,6 +31,8 @@ fn main() -> ExitCode {
 
 fn run(args: &CompareArgs) -> Result<(), (u8, String)> {
     let started = Instant::now();
+    // The results are written after every run has trained: find out now if they cannot be.
+    writable_out_dir(&args.out_dir).map_err(|message| (2, message))?;
     let dir = args.data.obtain().map_err(|e| (1, e.to_string()))?;
     let data =
         Datasets::load(args.data.dataset, &dir, args.val_split).map_err(|e| (2, e.to_string()))?;

@@ -21,10 +21,7 @@ pub const RUN_FILES: [&str; 3] = ["metrics.csv", "metrics.json", CHECKPOINT_FILE
 /// written, or holds another run.
 pub fn prepare_out_dir(dir: &Path, resume: Option<&Path>, overwrite: bool) -> Result<(), String> {
     let name = dir.display();
-    if dir.exists() && !dir.is_dir() {
-        return Err(format!("--out-dir {name}: exists and is not a directory"));
-    }
-    fs::create_dir_all(dir).map_err(|e| format!("--out-dir {name}: cannot create it: {e}"))?;
+    create_out_dir(dir)?;
     // Best effort: a leftover only takes space, and the probe below finds real trouble.
     let _ignored = atomic_file::remove_stale_temporaries(dir);
 
@@ -40,6 +37,30 @@ pub fn prepare_out_dir(dir: &Path, resume: Option<&Path>, overwrite: bool) -> Re
         ));
     }
 
+    check_writable(dir)
+}
+
+/// Creates `dir` if needed and proves that files can be written in it, before any work whose
+/// results would go there (`compare` writes its tables and plots only at the end).
+///
+/// # Errors
+/// A one-line message naming `--out-dir` and `dir`: not a directory, cannot be created or
+/// written.
+pub fn writable_out_dir(dir: &Path) -> Result<(), String> {
+    create_out_dir(dir)?;
+    check_writable(dir)
+}
+
+fn create_out_dir(dir: &Path) -> Result<(), String> {
+    let name = dir.display();
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("--out-dir {name}: exists and is not a directory"));
+    }
+    fs::create_dir_all(dir).map_err(|e| format!("--out-dir {name}: cannot create it: {e}"))
+}
+
+fn check_writable(dir: &Path) -> Result<(), String> {
+    let name = dir.display();
     let probe = atomic_file::temporary_path(&dir.join("write-test"))
         .expect("a file name joined to a directory names a file");
     File::create(&probe).map_err(|e| format!("--out-dir {name}: cannot write there: {e}"))?;

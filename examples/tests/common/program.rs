@@ -7,9 +7,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The built `train` program: `cargo test` builds the examples next to the test binaries, in
-/// `<target>/<profile>/examples/`.
+/// The built `train` program.
 pub fn train_program() -> PathBuf {
+    example_program("train")
+}
+
+/// A built example program: `cargo test` builds the examples next to the test binaries, in
+/// `<target>/<profile>/examples/`.
+pub fn example_program(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
     let profile = exe
         .parent()
@@ -17,7 +22,7 @@ pub fn train_program() -> PathBuf {
         .expect("tests run from <target>/<profile>/deps");
     let program = profile
         .join("examples")
-        .join(format!("train{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         program.exists(),
         "{} is not built: cargo test builds it (or cargo build --examples)",
