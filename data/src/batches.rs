@@ -1,16 +1,15 @@
 //! Mini-batches: a seeded permutation per epoch, then one gather per batch, which standardizes
 //! raw `u8` pixels into the batch's `f32` array as it copies them.
 //!
-//! The generator is [`ChaCha8Rng`], whose output for a given seed is fixed by its specification
-//! (not by the `rand` version), and the shuffle is a Fisher–Yates written out below, so the same
+//! The generator is ChaCha8, whose output for a given seed is fixed by its specification (not by
+//! the `rand` version), and the shuffle is a Fisher–Yates (`shuffle.rs`), so the same
 //! `(seed, epoch)` gives the same batches on every machine and every release of this crate.
 //! Each epoch uses its own ChaCha stream (`set_stream(epoch)`): epochs differ, and epoch 7 can
 //! be reproduced without replaying epochs 0–6.
 
 use ndarray::Array2;
-use rand::{RngCore, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
+use crate::shuffle::{permutation, rng};
 use crate::split::Split;
 
 /// The order in which [`Split::batches`] visits the samples.
@@ -34,22 +33,31 @@ pub struct Batch {
     pub labels: Vec<usize>,
 }
 
-/// A random generator for `(seed, stream)`.
-pub(crate) fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(stream);
-    rng
-}
-
-/// A uniformly random permutation of `0..n` (Fisher–Yates).
-pub(crate) fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        // j uniform in 0..=i. The modulo bias is below (i + 1) / 2^64, i.e. < 1e-13 here.
-        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-        order.swap(i, j);
+impl Split {
+    /// The mini-batches of one epoch, each `[B, D]` standardized `f32` images and `B` labels,
+    /// with `B = batch_size` except perhaps the last, which is smaller unless `drop_last` drops
+    /// it. Every sample appears exactly once per epoch (or not at all if it falls in a dropped
+    /// tail).
+    ///
+    /// ```
+    /// use data::{Normalization, Order, Split};
+    /// use ndarray::Array2;
+    /// let set = Split::from_raw(Array2::zeros((10, 784)), Normalization::IDENTITY, (0..10).collect());
+    /// let sizes: Vec<usize> = set
+    ///     .batches(4, Order::Shuffled { seed: 1, epoch: 0 }, false)
+    ///     .map(|b| b.labels.len())
+    ///     .collect();
+    /// assert_eq!(sizes, [4, 4, 2]);
+    /// assert_eq!(set.batches(4, Order::Sequential, true).len(), 2);
+    /// ```
+    ///
+    /// # Panics
+    /// If `batch_size == 0`.
+    #[track_caller]
+    pub fn batches(&self, batch_size: usize, order: Order, drop_last: bool) -> Batches<'_> {
+        assert!(batch_size > 0, "batches: batch_size must be positive");
+        Batches::new(self, batch_size, order, drop_last)
     }
-    order
 }
 
 /// Iterator over the mini-batches of one epoch; see [`Split::batches`].
@@ -106,30 +114,3 @@ impl Iterator for Batches<'_> {
 }
 
 impl ExactSizeIterator for Batches<'_> {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn permutation_is_a_permutation_and_seeded() {
-        let p = permutation(1000, &mut rng(1, 0));
-        let mut sorted = p.clone();
-        sorted.sort_unstable();
-        assert_eq!(sorted, (0..1000).collect::<Vec<_>>());
-        assert_eq!(p, permutation(1000, &mut rng(1, 0)));
-        assert_ne!(p, permutation(1000, &mut rng(2, 0)));
-        assert_ne!(p, permutation(1000, &mut rng(1, 1)));
-        assert!(permutation(0, &mut rng(1, 0)).is_empty());
-    }
-
-    #[test]
-    fn generator_output_is_pinned() {
-        // Guards "same seed, same batches across versions": if this changes, saved runs no
-        // longer replay. Values recorded from this implementation (ChaCha8, stream 0).
-        let p = permutation(10, &mut rng(42, 0));
-        assert_eq!(p, PINNED);
-    }
-
-    const PINNED: [usize; 10] = [1, 5, 9, 6, 3, 2, 0, 8, 4, 7];
-}

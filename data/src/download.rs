@@ -4,10 +4,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use flate2::read::GzDecoder;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::dataset::FileSpec;
-use crate::fetch::install;
+use crate::install::{install, progress_bar};
 
 /// How long to wait for a TCP connection: short, so that an offline machine moves on quickly.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -34,20 +33,4 @@ pub(crate) fn fetch(mirror: &str, cache: &Path, missing: &[FileSpec]) -> Result<
         result.map_err(|e| e.to_string())?;
     }
     Ok(())
-}
-
-/// A byte-count progress bar on stderr; indicatif hides it when stderr is not a terminal.
-pub(crate) fn progress_bar(length: Option<u64>, name: &str) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr());
-    let template = if length.is_some() {
-        "{msg:24} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
-    } else {
-        "{spinner} {msg:24} {bytes} {bytes_per_sec}"
-    };
-    let style = ProgressStyle::with_template(template)
-        .expect("constant template is valid")
-        .progress_chars("=> ");
-    bar.set_style(style);
-    bar.set_message(name.to_string());
-    bar
 }

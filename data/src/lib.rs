@@ -51,9 +51,11 @@ mod download;
 mod error;
 mod fetch;
 mod idx;
+mod install;
 mod load;
 mod normalize;
 mod npm;
+mod shuffle;
 mod split;
 
 #[cfg(test)]
@@ -64,12 +66,12 @@ pub use checksum::sha256_file;
 pub use dataset::{Dataset, FileSpec, UnknownDataset};
 pub use download::{CONNECT_TIMEOUT, READ_TIMEOUT};
 pub use error::{DataError, Place};
-pub use fetch::{obtain, Source, DEBIAN_FASHION_DIR, DEFAULT_CACHE};
+pub use fetch::{mnist, obtain, Source, DEBIAN_FASHION_DIR, DEFAULT_CACHE};
 pub use idx::{
     read_images, read_labels, CLASSES, COLS, IMAGES_MAGIC, LABELS_MAGIC, MAX_FILE_BYTES, PIXELS,
     ROWS,
 };
-pub use load::{load, load_split, load_with, mnist, Mnist};
+pub use load::{load, load_split, load_with, Mnist};
 pub use normalize::Normalization;
 pub use npm::PACKAGE as NPM_PACKAGE;
 pub use split::Split;

