@@ -29,8 +29,9 @@
 //! `claims/noise.rs` (noisy gradients), `claims/heavy_ball.rs` (local minimum, decreasing μ,
 //! too large λ), `claims/adaptive.rs` (AdaGrad's two problems, RMSProp, AdaDelta) and
 //! `claims/adam_parts.rs` (Adam as Momentum plus RMSProp), and, with `--mnist`,
-//! `claims/mnist.rs` (AdaGrad's vanishing rate in real training). Their verdicts are functions of the
-//! measured numbers alone, so that they can be tested on numbers made by hand.
+//! `claims/mnist.rs` (AdaGrad's vanishing rate in real training) and `claims/mnist_noise.rs`
+//! (Momentum averaging the mini-batch noise in real training). Their verdicts are functions of
+//! the measured numbers alone, so that they can be tested on numbers made by hand.
 
 use std::fmt::Write;
 
@@ -45,6 +46,7 @@ pub mod adaptive;
 pub mod heavy_ball;
 mod measures;
 pub mod mnist;
+pub mod mnist_noise;
 pub mod noise;
 mod tuning;
 mod verdicts;

@@ -5,9 +5,13 @@
 //! Every 10 steps the effective rate of each weight of the first layer is read from the
 //! optimizer's own state (`G` for AdaGrad, `MA[g²]` for RMSProp), and its median is kept: the
 //! median, since the few weights that see almost no gradient keep a rate near λ/√ε.
+//!
+//! The training loop, `train_with`, is shared with `mnist_noise.rs` (Momentum and the
+//! mini-batch noise), whose claim [`check`] checks on the same loaded data.
 
 use std::error::Error;
 
+use autograd::ParamId;
 use data::Order;
 use nn::{Linear, Module, ReLU, Sequential};
 use optim::{AdaGrad, Optimizer, RmsProp, UpdateRule};
@@ -18,6 +22,7 @@ use super::adaptive::RateEnds;
 use super::{lines, Checked, Picture, Verdict};
 
 const EPOCHS: u64 = 2;
+const BATCH: usize = 64;
 const EVERY: usize = 10;
 
 /// Held when AdaGrad's median rate falls to under a tenth of its first value while RMSProp's
@@ -50,30 +55,28 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// Trains with `rule`; returns the median first-layer rate every [`EVERY`] steps, computed from
-/// the state by `rate`, and the mean loss of the last 100 steps.
-fn train<R: UpdateRule>(
+/// Trains the network of this file with `rule` (seed 0, batch [`BATCH`], [`EPOCHS`] epochs,
+/// the same batches in the same order for every rule), calling `observe` after every step with
+/// the step number (from 1), the batch's loss, the model and the optimizer.
+///
+/// # Errors
+/// If a setting is invalid, or whatever `observe` returns.
+pub(crate) fn train_with<R: UpdateRule>(
     mnist: &data::Mnist,
     rule: R,
-    rate: impl Fn(f32) -> f64,
-) -> Result<(Vec<f64>, f64), Box<dyn Error>> {
+    mut observe: impl FnMut(usize, f64, &Sequential, &Optimizer<R>) -> Result<(), Box<dyn Error>>,
+) -> Result<(), Box<dyn Error>> {
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     let model = Sequential::new()
         .add(Linear::new(784, 64, &mut rng))
         .add(ReLU)
         .add(Linear::new(64, 10, &mut rng));
-    let params = model.parameters();
-    let first = params
-        .iter()
-        .next()
-        .map(|p| p.id)
-        .ok_or("the model has parameters")?;
-    let mut opt = Optimizer::new(params, rule)?;
-    let (mut rates, mut losses) = (Vec::new(), Vec::new());
+    let mut opt = Optimizer::new(model.parameters(), rule)?;
+    let mut step = 0;
     for epoch in 0..EPOCHS {
         for batch in mnist
             .train
-            .batches(64, Order::Shuffled { seed: 0, epoch }, false)
+            .batches(BATCH, Order::Shuffled { seed: 0, epoch }, false)
         {
             opt.zero_grad();
             let loss = model
@@ -81,21 +84,53 @@ fn train<R: UpdateRule>(
                 .cross_entropy(&batch.labels);
             loss.backward();
             opt.step()?;
-            losses.push(loss.item() as f64);
-            if losses.len() % EVERY == 0 {
-                let state = opt
-                    .state(first)
-                    .and_then(|s| s.first())
-                    .ok_or("state after a step")?;
-                rates.push(median(state.iter().map(|&g2| rate(g2)).collect()));
-            }
+            step += 1;
+            observe(step, loss.item() as f64, &model, &opt)?;
         }
     }
+    Ok(())
+}
+
+/// The steps [`train_with`] takes on `mnist`.
+pub(crate) fn total_steps(mnist: &data::Mnist) -> usize {
+    EPOCHS as usize * mnist.train.len().div_ceil(BATCH)
+}
+
+/// The id of the first layer's weight: the first parameter of the model.
+fn first_layer<R: UpdateRule>(opt: &Optimizer<R>) -> Result<ParamId, Box<dyn Error>> {
+    Ok(opt
+        .params()
+        .iter()
+        .next()
+        .map(|p| p.id)
+        .ok_or("the model has parameters")?)
+}
+
+/// Trains with `rule`; returns the median first-layer rate every [`EVERY`] steps, computed from
+/// the state by `rate`, and the mean loss of the last 100 steps.
+fn train<R: UpdateRule>(
+    mnist: &data::Mnist,
+    rule: R,
+    rate: impl Fn(f32) -> f64,
+) -> Result<(Vec<f64>, f64), Box<dyn Error>> {
+    let (mut rates, mut losses) = (Vec::new(), Vec::new());
+    train_with(mnist, rule, |step, loss, _, opt| {
+        losses.push(loss);
+        if step % EVERY == 0 {
+            let state = opt
+                .state(first_layer(opt)?)
+                .and_then(|s| s.first())
+                .ok_or("state after a step")?;
+            rates.push(median(state.iter().map(|&g2| rate(g2)).collect()));
+        }
+        Ok(())
+    })?;
     let tail = &losses[losses.len().saturating_sub(100)..];
     Ok((rates, tail.iter().sum::<f64>() / tail.len().max(1) as f64))
 }
 
-/// Runs the experiment (loads MNIST, downloading it if needed).
+/// Runs this experiment and that of `mnist_noise.rs` (loads MNIST once, downloading it if
+/// needed): two verdicts, three pictures.
 ///
 /// # Errors
 /// If MNIST cannot be obtained or loaded, or a setting is invalid.
@@ -137,9 +172,10 @@ pub fn check() -> Result<Checked, Box<dyn Error>> {
             p.0 = (p.0 + 1.0) * EVERY as f64;
         }
     }
+    let (noise_verdict, noise_pictures) = super::mnist_noise::check(&mnist)?;
     Ok(Checked {
         text: String::new(),
-        verdicts: vec![verdict],
-        pictures: vec![picture],
+        verdicts: vec![verdict, noise_verdict],
+        pictures: [vec![picture], noise_pictures].concat(),
     })
 }

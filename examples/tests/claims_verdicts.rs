@@ -287,3 +287,56 @@ fn the_mnist_verdict_uses_the_beale_test_of_a_vanishing_rate() {
         Some(false)
     );
 }
+
+#[test]
+fn the_mnist_noise_verdict_needs_both_measures_better_by_the_margin() {
+    use examples::claims::mnist_noise::{mnist_noise_verdict, NoiseRun, MARGIN};
+    assert_eq!(MARGIN, 1.25);
+    let run = |coherence, jitter| NoiseRun {
+        coherence,
+        jitter,
+        test_loss: 0.11,
+        accuracy: 0.967,
+    };
+    let sgd = run(0.12, 8.5e-3);
+    // Close to the README's run (×3.95 more coherent, ×1.57 less jitter).
+    let v = mnist_noise_verdict(&sgd, &run(0.46, 5.4e-3));
+    assert_eq!(v.held, Some(true));
+    assert!(
+        v.evidence.contains("momentum 0.460, sgd 0.120 (×3.83)"),
+        "{}",
+        v.evidence
+    );
+    assert!(v.evidence.contains("96.70%"), "{}", v.evidence);
+    // Just inside and just outside the margin, on each measure.
+    assert_eq!(
+        mnist_noise_verdict(&sgd, &run(0.151, 5.4e-3)).held,
+        Some(true)
+    );
+    assert_eq!(
+        mnist_noise_verdict(&sgd, &run(0.149, 5.4e-3)).held,
+        Some(false)
+    );
+    assert_eq!(
+        mnist_noise_verdict(&sgd, &run(0.46, 6.7e-3)).held,
+        Some(true)
+    );
+    let steps_only = mnist_noise_verdict(&sgd, &run(0.46, 6.9e-3));
+    assert_eq!(steps_only.held, Some(false));
+    assert!(
+        steps_only
+            .evidence
+            .contains("the test loss does not show it"),
+        "{}",
+        steps_only.evidence
+    );
+    let loss_only = mnist_noise_verdict(&sgd, &run(0.12, 5.4e-3));
+    assert_eq!(loss_only.held, Some(false));
+    assert!(
+        loss_only.evidence.contains("not more coherent"),
+        "{}",
+        loss_only.evidence
+    );
+    // Momentum noisier than SGD on both.
+    assert_eq!(mnist_noise_verdict(&sgd, &run(0.1, 9e-3)).held, Some(false));
+}
