@@ -4,7 +4,9 @@
 //! cargo run --release --example train                         # 784-512-512-10, ReLU, Adam 1e-3, batch 64, 4 epochs
 //! cargo run --release --example train -- --optimizer momentum --lr 0.01 --schedule cosine:10 --epochs 10
 //! cargo run --release --example train -- --epochs 1 --min-accuracy 0.97   # what CI runs
-//! cargo run --release --example train -- --resume runs/train/checkpoint.safetensors --epochs 8
+//! cargo run --release --example train -- --resume runs/train/checkpoint.safetensors     # finish a stopped run
+//! cargo run --release --example train -- --lr-decay none --out-dir runs/flat               # λ constant, so ...
+//! cargo run --release --example train -- --resume runs/flat/checkpoint.safetensors --epochs 8  # ... it extends
 //! cargo run --release --example train -- --help
 //! ```
 //!
@@ -25,8 +27,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use examples::cli::{DataArgs, TrainArgs};
 use examples::training::{
-    checkpoint_dir, prepare_out_dir, Datasets, EpochMetrics, LrDecay, Model, Observer, StepInfo,
-    TrainError, Trainer,
+    checkpoint_dir, holds_checkpoint, prepare_out_dir, Datasets, EpochMetrics, LrDecay, Model,
+    Observer, StepInfo, TrainError, Trainer,
 };
 
 /// The course's target for this network.
@@ -55,11 +57,11 @@ fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<ExitCode, (u8, String)>
         return Ok(ExitCode::SUCCESS);
     }
     // A resumed run trains on the data of its checkpoint: same dataset, same validation split.
-    let resumed = match &args.resume {
+    let mut resumed = match &args.resume {
         Some(path) => Some(Trainer::resume(path).map_err(|e| (1, e.to_string()))?),
         None => None,
     };
-    if let (Some(trainer), Some(path)) = (&resumed, &args.resume) {
+    if let (Some(trainer), Some(path)) = (&mut resumed, &args.resume) {
         check_resume_options(trainer, path, args, matches)?;
     }
     // Outputs are checked before the data is loaded and anything trains.
@@ -83,7 +85,7 @@ fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<ExitCode, (u8, String)>
         Datasets::load(data_args.dataset, &dir, val_split).map_err(|e| (2, e.to_string()))?;
 
     let mut trainer = match (resumed, &args.resume) {
-        (Some(mut trainer), Some(path)) => {
+        (Some(trainer), Some(path)) => {
             println!(
                 "resuming {} after epoch {} (step {}); model, optimizer, batch size, seed, dataset and \
                  validation split are the checkpoint's",
@@ -91,7 +93,19 @@ fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<ExitCode, (u8, String)>
                 trainer.epochs_done(),
                 trainer.steps_done()
             );
-            trainer.config.epochs = args.epochs;
+            // Metrics follow the checkpoint: a run stopped between its writes left them behind it.
+            if holds_checkpoint(&out_dir, path) {
+                let rewritten = trainer
+                    .sync_metrics(&out_dir)
+                    .map_err(|e| (1, e.to_string()))?;
+                if !rewritten.is_empty() {
+                    println!(
+                        "rewrote {} from the checkpoint's {}, which they did not match",
+                        rewritten.join(" and "),
+                        plural(trainer.epochs_done(), "epoch")
+                    );
+                }
+            }
             trainer
         }
         _ => Trainer::new(args.config(), data.input_size(), data.classes).map_err(config_error)?,
@@ -151,11 +165,12 @@ fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<ExitCode, (u8, String)>
     Ok(ExitCode::SUCCESS)
 }
 
-/// Refuses options that a resumed run would ignore: a setting the checkpoint decides and the
-/// user gave a different value, or `--epochs` not beyond the epochs already done (it is the
-/// total), which would train nothing and write nothing.
+/// Sets the resumed run's `--epochs`, refusing options that it would ignore: a setting the
+/// checkpoint decides and the user gave a different value, `--epochs` that moves the end of a
+/// per-step decay, or `--epochs` not beyond the epochs already done (it is the total), which
+/// would train nothing and write nothing.
 fn check_resume_options(
-    trainer: &Trainer,
+    trainer: &mut Trainer,
     checkpoint: &Path,
     args: &TrainArgs,
     matches: &ArgMatches,
@@ -181,13 +196,21 @@ fn check_resume_options(
             ),
         ));
     }
+    let default = if given("epochs") {
+        ""
+    } else {
+        " (the default)"
+    };
+    trainer.set_epochs(args.epochs).map_err(|e| {
+        let flag = format!("--epochs {}", args.epochs);
+        (
+            2,
+            e.to_string()
+                .replacen(&flag, &format!("{flag}{default}"), 1),
+        )
+    })?;
     let done = trainer.epochs_done();
     if args.epochs <= done {
-        let default = if given("epochs") {
-            ""
-        } else {
-            " (the default)"
-        };
         return Err((
             2,
             format!(

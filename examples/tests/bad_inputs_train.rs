@@ -132,6 +132,8 @@ fn resume_writes_next_to_its_checkpoint_and_refuses_epochs_already_done() {
     let first = [
         "--epochs",
         "1",
+        "--lr-decay",
+        "none",
         "--hidden",
         "16",
         "--batch-size",

@@ -59,7 +59,7 @@ impl Trainer {
 
     /// Rebuilds a run from a checkpoint written by [`Trainer::save_checkpoint`]: the same
     /// configuration and layer sizes, then the saved weights, optimizer state, schedule position,
-    /// counters and metrics. Raise `config.epochs` to train further.
+    /// counters and metrics. [`Trainer::set_epochs`] sets how far it trains.
     ///
     /// # Errors
     /// [`TrainError::CheckpointFile`] if the file cannot be read, its tensors fail their

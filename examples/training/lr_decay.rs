@@ -45,6 +45,46 @@ impl LrDecay {
         }
     }
 
+    /// Why a run whose decay spans `planned` epochs, `done` of them trained, cannot be
+    /// continued to `epochs` in all; `None` if it can. The curve is fixed by its first step, so
+    /// a decayed run only finishes its planned epochs: stretching it would send λ back up
+    /// mid-curve, and past its end λ is 0 and training would change nothing.
+    ///
+    /// ```
+    /// use examples::training::LrDecay;
+    /// assert_eq!(LrDecay::Cosine.extension_error(4, 1, 4), None);
+    /// assert_eq!(LrDecay::None.extension_error(2, 2, 3), None);
+    /// assert!(LrDecay::Cosine.extension_error(2, 2, 3).unwrap().contains("brought λ to 0"));
+    /// ```
+    pub fn extension_error(self, planned: usize, done: usize, epochs: usize) -> Option<String> {
+        if self == LrDecay::None || (epochs == planned && done < planned) {
+            return None;
+        }
+        let over = if planned == 1 {
+            "its 1 planned epoch".to_string()
+        } else {
+            format!("its {planned} planned epochs")
+        };
+        Some(if done >= planned {
+            let longer = if epochs > planned {
+                format!("--epochs {epochs}")
+            } else {
+                "more --epochs".to_string()
+            };
+            format!(
+                "--epochs {epochs}: the run's --lr-decay {self} brought λ to 0 over {over}, all \
+                 done, and a resumed run keeps its decay; to train longer, start a new run \
+                 with {longer}"
+            )
+        } else {
+            format!(
+                "--epochs {epochs}: the run's --lr-decay {self} brings λ to 0 over {over} ({done} \
+                 done), and a resumed run keeps its decay; pass --epochs {planned} to finish it, \
+                 or start a new run"
+            )
+        })
+    }
+
     /// `none`, `cosine` or `linear`.
     pub fn as_str(self) -> &'static str {
         match self {

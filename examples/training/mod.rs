@@ -9,7 +9,7 @@
 //!         optimizer.step(); step += 1                                # stop if loss is NaN/inf
 //!     test (and validation) loss and accuracy under no_grad, in batches of 1000
 //!     scheduler.step(validation loss, else train loss) → optimizer.set_lr
-//!     write metrics.csv, metrics.json, checkpoint.safetensors
+//!     write checkpoint.safetensors, then metrics.csv, metrics.json   # resume syncs metrics to it
 //! ```
 //!
 //! Everything random is a function of the seed and the position in training, never of how
@@ -42,5 +42,5 @@ pub use datasets::{DataLoadError, Datasets, VALIDATION_SEED};
 pub use lr_decay::LrDecay;
 pub use metrics::{metrics_csv, EpochMetrics, Observer, StepInfo, METRICS_COLUMNS};
 pub use model::{evaluate, Evaluation, Model, EVAL_BATCH, INIT_STREAM};
-pub use out_dir::{checkpoint_dir, prepare_out_dir, writable_out_dir, RUN_FILES};
+pub use out_dir::{checkpoint_dir, holds_checkpoint, prepare_out_dir, writable_out_dir, RUN_FILES};
 pub use run::{TrainError, Trainer};

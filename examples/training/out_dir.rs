@@ -28,7 +28,7 @@ pub fn prepare_out_dir(dir: &Path, resume: Option<&Path>, overwrite: bool) -> Re
     let present: Vec<&str> = (RUN_FILES.iter().copied())
         .filter(|file| dir.join(file).symlink_metadata().is_ok())
         .collect();
-    if !present.is_empty() && !overwrite && !continues(dir, resume) {
+    if !present.is_empty() && !overwrite && !resume.is_some_and(|ck| holds_checkpoint(dir, ck)) {
         return Err(format!(
             "--out-dir {name} already holds a run ({}); pass --resume {} to continue it, \
              --overwrite to replace it, or another --out-dir",
@@ -67,11 +67,8 @@ fn check_writable(dir: &Path) -> Result<(), String> {
     fs::remove_file(&probe).map_err(|e| format!("--out-dir {name}: cannot remove files: {e}"))
 }
 
-/// Whether `resume` is the checkpoint in `dir`, so writing there continues that run.
-fn continues(dir: &Path, resume: Option<&Path>) -> bool {
-    let Some(checkpoint) = resume else {
-        return false;
-    };
+/// Whether `checkpoint` is the one in `dir`, so writing there continues that run.
+pub fn holds_checkpoint(dir: &Path, checkpoint: &Path) -> bool {
     match (
         fs::canonicalize(checkpoint),
         fs::canonicalize(dir.join(CHECKPOINT_FILE)),

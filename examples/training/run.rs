@@ -1,6 +1,6 @@
 //! The loop: [`Trainer`] holds a model, its optimizer and schedule, and where training stands;
 //! [`Trainer::train_epoch`] is one pass over the shuffled batches and an evaluation, and
-//! [`Trainer::fit`] repeats it, writing metrics and a checkpoint after every epoch.
+//! [`Trainer::fit`] repeats it, writing a checkpoint and then metrics after every epoch.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,7 +19,7 @@ use super::metrics::{metrics_csv, EpochMetrics, Observer, StepInfo};
 use super::model::{evaluate, Model, EVAL_BATCH};
 use super::LrDecay;
 use crate::cli::option_error;
-use crate::report::{write_json, ReportError};
+use crate::report::{write_atomic, ReportError};
 
 /// Why training stopped early.
 #[derive(Debug)]
@@ -81,7 +81,7 @@ impl From<ReportError> for TrainError {
 
 /// A model, its optimizer and schedule, and where training stands.
 pub struct Trainer {
-    /// The run's settings; `epochs` may be raised before resuming.
+    /// The run's settings; set `epochs` with [`Trainer::set_epochs`], which checks it.
     pub config: RunConfig,
     /// The network.
     pub model: Model,
@@ -91,6 +91,8 @@ pub struct Trainer {
     pub(super) epoch: usize,
     pub(super) step: u64,
     pub(super) history: Vec<EpochMetrics>,
+    /// The epochs the per-step decay's curve spans: `config.epochs` when the first step was taken.
+    pub(super) decay_epochs: usize,
 }
 
 impl Trainer {
@@ -131,6 +133,7 @@ impl Trainer {
             None => None,
         };
         Ok(Trainer {
+            decay_epochs: config.epochs,
             config,
             model,
             params,
@@ -167,6 +170,24 @@ impl Trainer {
         &self.params
     }
 
+    /// Sets the total number of epochs, counting those done (as `train --epochs`).
+    ///
+    /// # Errors
+    /// [`TrainError::Config`] naming `--epochs` and `--lr-decay` when a run with a per-step decay
+    /// that has begun would end anywhere but at its planned epochs ([`LrDecay::extension_error`]).
+    pub fn set_epochs(&mut self, epochs: usize) -> Result<(), TrainError> {
+        if self.step > 0 {
+            let decay = self.config.lr_decay;
+            if let Some(e) = decay.extension_error(self.decay_epochs, self.epoch, epochs) {
+                return Err(TrainError::Config(e));
+            }
+        } else {
+            self.decay_epochs = epochs;
+        }
+        self.config.epochs = epochs;
+        Ok(())
+    }
+
     /// The metrics of every completed epoch (carried over by a resumed run).
     pub fn history(&self) -> &[EpochMetrics] {
         &self.history
@@ -193,7 +214,7 @@ impl Trainer {
             .batches(self.config.batch_size, order, self.config.drop_last);
         let count = batches.len();
         observer.epoch_start(epoch, count);
-        let total_steps = (self.config.epochs * count) as u64;
+        let total_steps = (self.decay_epochs * count) as u64;
         let base_lr = f64::from(self.config.optim.lr());
         let decay = self.config.lr_decay;
         if decay != LrDecay::None {
@@ -286,17 +307,21 @@ impl Trainer {
     }
 
     /// Trains from the current epoch up to `config.epochs`. With an output directory, writes
-    /// `metrics.csv`, `metrics.json` and [`CHECKPOINT_FILE`] there after every epoch.
+    /// [`CHECKPOINT_FILE`], `metrics.csv` and `metrics.json` there after every epoch.
     ///
     /// # Errors
-    /// As [`Trainer::train_epoch`]; [`TrainError::Report`] / [`TrainError::CheckpointFile`] if a
-    /// file cannot be written.
+    /// As [`Trainer::train_epoch`] and [`Trainer::set_epochs`] (for `config.epochs` set
+    /// directly); [`TrainError::Report`] / [`TrainError::CheckpointFile`] if a file cannot be
+    /// written.
     pub fn fit(
         &mut self,
         data: &Datasets,
         observer: &mut dyn Observer,
         out_dir: Option<&Path>,
     ) -> Result<(), TrainError> {
+        if self.epoch < self.config.epochs {
+            self.set_epochs(self.config.epochs)?;
+        }
         while self.epoch < self.config.epochs {
             self.train_epoch(data, observer)?;
             if let Some(dir) = out_dir {
@@ -306,12 +331,53 @@ impl Trainer {
         Ok(())
     }
 
-    /// Writes `metrics.csv`, `metrics.json` and the checkpoint into `dir`.
+    /// Writes the checkpoint, then `metrics.csv` and `metrics.json`, into `dir`. Checkpoint
+    /// first: if the run stops between the writes, the metrics are behind the checkpoint, and
+    /// [`Trainer::sync_metrics`] on resume rewrites them from its history.
     ///
     /// # Errors
-    /// [`TrainError::Report`] or [`TrainError::CheckpointFile`] naming the file.
+    /// [`TrainError::CheckpointFile`] or [`TrainError::Report`] naming the file.
     pub fn write_outputs(&self, dir: &Path) -> Result<(), TrainError> {
-        metrics_csv(&self.history).write(&dir.join("metrics.csv"))?;
+        std::fs::create_dir_all(dir).map_err(|e| ReportError {
+            path: dir.to_path_buf(),
+            reason: format!("cannot create the directory: {e}"),
+        })?;
+        self.save_checkpoint(&dir.join(CHECKPOINT_FILE))?;
+        for (name, text) in self.metrics_files() {
+            write_atomic(&dir.join(name), text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites `metrics.csv` and `metrics.json` in `dir` from this run's history (as resumed
+    /// from its checkpoint) and configuration; returns the names of those whose epochs were not
+    /// that history (missing, behind, ahead or altered).
+    ///
+    /// # Errors
+    /// [`TrainError::Report`] naming the file that cannot be written.
+    pub fn sync_metrics(&self, dir: &Path) -> Result<Vec<&'static str>, TrainError> {
+        let mut disagreed = Vec::new();
+        for (name, text) in self.metrics_files() {
+            let path = dir.join(name);
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            // metrics.json also holds the configuration, whose `epochs` a resumed run may raise.
+            let agrees = match name {
+                "metrics.json" => serde_json::from_str::<serde_json::Value>(&old)
+                    .ok()
+                    .and_then(|json| serde_json::from_value(json["epochs"].clone()).ok())
+                    .is_some_and(|epochs: Vec<EpochMetrics>| epochs == self.history),
+                _ => old == text,
+            };
+            if !agrees {
+                disagreed.push(name);
+            }
+            write_atomic(&path, text.as_bytes())?;
+        }
+        Ok(disagreed)
+    }
+
+    /// The names and contents of `metrics.csv` and `metrics.json` for this run's history.
+    fn metrics_files(&self) -> [(&'static str, String); 2] {
         #[derive(Serialize)]
         struct Json<'a> {
             config: &'a RunConfig,
@@ -323,7 +389,9 @@ impl Trainer {
             sizes: self.model.sizes(),
             epochs: &self.history,
         };
-        write_json(&dir.join("metrics.json"), &json)?;
-        self.save_checkpoint(&dir.join(CHECKPOINT_FILE))
+        let json = serde_json::to_string_pretty(&json)
+            .expect("plain data and maps with string keys serialize");
+        let csv = metrics_csv(&self.history).to_text();
+        [("metrics.csv", csv), ("metrics.json", json + "\n")]
     }
 }
