@@ -5,6 +5,7 @@
 //! cargo run --release --example autograd_tour
 //! ```
 
+use std::io;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -46,7 +47,7 @@ fn tour() -> Result<ExitCode, (u8, String)> {
     let dir = Path::new("runs/tour");
     let path = dir.join("expr.dot");
     std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&path, &tour.dot))
+        .and_then(|()| atomic_file::write(&path, tour.dot.as_bytes()).map_err(io::Error::from))
         .map_err(|e| (1, format!("cannot write {}: {e}", path.display())))?;
     println!("\nThe DOT above is in {}; draw it with:", path.display());
     println!("  dot -Tpng {} -o runs/tour/expr.png", path.display());

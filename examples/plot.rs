@@ -35,6 +35,17 @@ impl fmt::Display for PlotError {
     }
 }
 
+/// A failed step of the atomic write (create, sync, rename), naming the file.
+impl From<atomic_file::WriteError> for PlotError {
+    fn from(e: atomic_file::WriteError) -> Self {
+        let message = e.to_string();
+        PlotError {
+            path: e.path,
+            message,
+        }
+    }
+}
+
 impl std::error::Error for PlotError {}
 
 /// Registers DejaVu Sans as plotters' `sans-serif` family (once per process).
@@ -141,15 +152,18 @@ pub fn draw(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     let scene = Scene::new(surface, paths);
-    if is_svg {
-        let root = SVGBackend::new(path, SIZE).into_drawing_area();
-        scene.draw(&root, title, usize::MAX).map_err(err)?;
-        root.present().map_err(|e| err(e.to_string()))
-    } else {
-        let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-        scene.draw(&root, title, usize::MAX).map_err(err)?;
-        root.present().map_err(|e| err(e.to_string()))
-    }
+    // Plotters writes the temporary file itself; it takes the final name only when complete.
+    atomic_file::write_with(path, |tmp| {
+        if is_svg {
+            let root = SVGBackend::new(tmp, SIZE).into_drawing_area();
+            scene.draw(&root, title, usize::MAX).map_err(err)?;
+            root.present().map_err(|e| err(e.to_string()))
+        } else {
+            let root = BitMapBackend::new(tmp, SIZE).into_drawing_area();
+            scene.draw(&root, title, usize::MAX).map_err(err)?;
+            root.present().map_err(|e| err(e.to_string()))
+        }
+    })
 }
 
 /// Draws the same picture as an animated GIF of [`GIF_SIZE`]: `frames` frames, the paths growing
@@ -178,15 +192,17 @@ pub fn draw_gif(
         .saturating_sub(1)
         .max(1);
     let frames = frames.clamp(1, steps);
-    let root = BitMapBackend::gif(path, GIF_SIZE, 80)
-        .map_err(|e| err(e.to_string()))?
-        .into_drawing_area();
-    for k in 1..=frames {
-        let upto = (k * steps).div_ceil(frames);
-        scene.draw(&root, title, upto).map_err(err)?;
-        root.present().map_err(|e| err(e.to_string()))?;
-    }
-    Ok(())
+    atomic_file::write_with(path, |tmp| {
+        let root = BitMapBackend::gif(tmp, GIF_SIZE, 80)
+            .map_err(|e| err(e.to_string()))?
+            .into_drawing_area();
+        for k in 1..=frames {
+            let upto = (k * steps).div_ceil(frames);
+            scene.draw(&root, title, upto).map_err(err)?;
+            root.present().map_err(|e| err(e.to_string()))?;
+        }
+        Ok(())
+    })
 }
 
 /// Everything that does not change between frames: window, contour segments, paths.
