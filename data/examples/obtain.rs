@@ -1,7 +1,7 @@
 //! Fetches and verifies a dataset into the cache, e.g. for CI before `MNIST_REQUIRED=1 cargo test`:
 //!
 //! ```text
-//! cargo run -p data --example obtain -- mnist          # or fashion-mnist
+//! cargo run -p gradwise-data --example obtain -- mnist          # or fashion-mnist
 //! ```
 
 use std::process::ExitCode;

@@ -3,7 +3,7 @@
 //! Ignored by default because it needs a Python with torch and safetensors:
 //!
 //! ```text
-//! PYTHON=/work/venv/bin/python cargo test -p nn --test pytorch_roundtrip -- --ignored --nocapture
+//! PYTHON=/work/venv/bin/python cargo test -p gradwise-nn --test pytorch_roundtrip -- --ignored --nocapture
 //! ```
 //!
 //! `NN_ROUNDTRIP_DIR` chooses where the files go (default: a fresh directory under the system
