@@ -9,6 +9,7 @@ use optim::{Form, Hyper, Optim, OptimError};
 use serde::{Deserialize, Serialize};
 
 use super::{opt_text, text};
+use crate::training::OptimConfig;
 
 /// The learning rate used when `--lr` is not given: the catalog's rate to start from
 /// ([`Entry::recommended_lr`], with its reason), which `compare` also starts from.
@@ -137,24 +138,15 @@ impl OptimArgs {
         }
     }
 
-    /// The learning rate: `--lr` or the optimizer's [`recommended_lr`].
+    /// The learning rate: `--lr` or the optimizer's rate to start from (as
+    /// [`OptimConfig::lr`], which this group converts to).
     pub fn lr(&self) -> f32 {
-        self.lr.unwrap_or_else(|| recommended_lr(&self.optimizer))
+        OptimConfig::from(self).lr()
     }
 
     /// The hyperparameters for [`optim::by_name`], with the learning rate resolved.
     pub fn hyper(&self) -> Hyper {
-        Hyper {
-            lr: Some(self.lr()),
-            momentum: self.momentum,
-            gamma: self.rho,
-            beta1: self.beta1,
-            beta2: self.beta2,
-            eps: self.eps,
-            weight_decay: self.weight_decay,
-            form: self.form,
-            ..Hyper::default()
-        }
+        OptimConfig::from(self).hyper()
     }
 
     /// Builds the optimizer over `params`.
@@ -163,7 +155,9 @@ impl OptimArgs {
     /// A one-line message naming the option that set a bad value, e.g.
     /// `--lr: adam: lr = -1 must be finite and >= 0`.
     pub fn build(&self, params: Parameters) -> Result<Box<dyn Optim>, String> {
-        optim::by_name(&self.optimizer, params, &self.hyper()).map_err(|e| option_error(&e))
+        OptimConfig::from(self)
+            .build(params)
+            .map_err(|e| option_error(&e))
     }
 
     /// One line with every hyperparameter the optimizer uses, defaults resolved, as the built
