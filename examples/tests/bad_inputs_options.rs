@@ -7,30 +7,15 @@
 //! `/dev/full`, which need the real MNIST (the cache `data/cache/mnist`) and are skipped with a
 //! message when it is absent, unless `MNIST_REQUIRED=1`.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A built example program: `cargo test` builds the examples next to the test binaries, in
-/// `<target>/<profile>/examples/`.
-fn program(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let profile = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("tests run from <target>/<profile>/deps");
-    let program = profile
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        program.exists(),
-        "{} is not built: cargo test builds it (or cargo build --examples)",
-        program.display()
-    );
-    program
-}
+use common::program::example_program as program;
 
 /// A directory holding files of the user's that every run must leave as they were: earlier
 /// outputs of each program in their default places, and a file named like a bad `--out`.
