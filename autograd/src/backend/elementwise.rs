@@ -4,8 +4,6 @@
 //! bit-identical for every thread count. Arrays that are not contiguous, or whose memory orders
 //! differ, take ndarray's ordinary loop on the calling thread.
 
-use std::mem::MaybeUninit;
-
 use ndarray::{ArrayD, ArrayViewMut1, ShapeBuilder, Zip};
 
 use super::{boundaries, pieces_for, pool};
@@ -32,19 +30,11 @@ pub fn map(a: &ArrayD<f32>, f: impl Fn(f32) -> f32 + Sync) -> ArrayD<f32> {
     let target = out
         .as_slice_memory_order_mut()
         .expect("a new array is contiguous");
-    let cuts = boundaries(source.len(), pieces, 16);
-    let parts = split_at_cuts(target, &cuts)
-        .into_iter()
-        .zip(cuts.windows(2).map(|c| &source[c[0]..c[1]]))
-        .collect();
-    pool::run_each(
-        parts,
-        |(target, source): (&mut [MaybeUninit<f32>], &[f32])| {
-            for (t, &s) in target.iter_mut().zip(source) {
-                t.write(f(s));
-            }
-        },
-    );
+    in_pieces(target, source, pieces, |target, source| {
+        for (t, &s) in target.iter_mut().zip(source) {
+            t.write(f(s));
+        }
+    });
     // SAFETY: the pieces cover the whole slice, and each wrote every element of its part.
     unsafe { out.assume_init() }
 }
@@ -70,26 +60,35 @@ pub fn zip_mut_with(
 ) {
     assert_eq!(target.shape(), other.shape(), "zip_mut_with: shapes differ");
     let pieces = pieces_for(target.len(), MIN_ELEMENTS_PER_PIECE);
-    let same_order = target.strides() == other.strides();
-    if pieces < 2 || !same_order {
-        return Zip::from(target).and(other).for_each(|t, &o| f(t, o));
+    if pieces > 1 && target.strides() == other.strides() {
+        if let (Some(source), Some(target)) = (
+            other.as_slice_memory_order(),
+            target.as_slice_memory_order_mut(),
+        ) {
+            return in_pieces(target, source, pieces, |target, source| {
+                for (t, &s) in target.iter_mut().zip(source) {
+                    f(t, s);
+                }
+            });
+        }
     }
-    let (Some(source), Some(target)) = (
-        other.as_slice_memory_order(),
-        target.as_slice_memory_order_mut(),
-    ) else {
-        return Zip::from(target).and(other).for_each(|t, &o| f(t, o));
-    };
+    Zip::from(target).and(other).for_each(|t, &o| f(t, o));
+}
+
+/// Calls `f` on matching parts of `target` and `source` (the same length), cut into `pieces`
+/// near-equal runs, one per thread.
+fn in_pieces<T: Send>(
+    target: &mut [T],
+    source: &[f32],
+    pieces: usize,
+    f: impl Fn(&mut [T], &[f32]) + Sync,
+) {
     let cuts = boundaries(source.len(), pieces, 16);
     let parts = split_at_cuts(target, &cuts)
         .into_iter()
         .zip(cuts.windows(2).map(|c| &source[c[0]..c[1]]))
         .collect();
-    pool::run_each(parts, |(target, source): (&mut [f32], &[f32])| {
-        for (t, &s) in target.iter_mut().zip(source) {
-            f(t, s);
-        }
-    });
+    pool::run_each(parts, |(target, source)| f(target, source));
 }
 
 /// Something made of equal-length runs of elements that can be cut in two at any position:

@@ -21,10 +21,9 @@ use ndarray::{
 /// it is the gradient of. Why: the `gemm` crate's kernels produce column-major blocks, so for a
 /// row-major `Y = X·Wᵀ` it computes `Yᵀ = W·Xᵀ` instead, which makes the weight `W` a row-major
 /// left operand that it must transpose while packing, every step. Written column-major, `Y`
-/// needs no such transpose: only the (smaller) batch of activations is packed. Measured on two
-/// cores (`cargo bench -p benches --bench matmul`, which runs each product both ways), the five
-/// products of a W1 step (batch 64) take 444 µs this way and 590 µs all row-major; the forward
-/// `512→512` product alone 69 µs instead of 159. Gradients follow their values so that
+/// needs no such transpose: only the (smaller) batch of activations is packed
+/// (`cargo bench -p benches --bench matmul` runs each product both ways). Gradients follow
+/// their values so that
 /// optimizer updates and gradient sums walk the value, gradient and state arrays in the same
 /// memory order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

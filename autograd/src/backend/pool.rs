@@ -2,10 +2,9 @@
 //! `0..n`, piece 0 on the calling thread and piece `i` on worker `i − 1`, and returns when all
 //! are done.
 //!
-//! Why a pool of our own rather than rayon: a training step makes a handful of splits of
-//! 20–150 µs each, with single-threaded work between them. rayon's idle workers sleep after a
-//! few microseconds, and waking one costs a system call and an inter-processor interrupt every
-//! split; its work stealing also spreads a split over whichever threads come first, so the
+//! Why a pool of our own rather than rayon: a training step makes a handful of short splits,
+//! with single-threaded work between them. rayon's idle workers go to sleep almost at once,
+//! and waking one costs a system call and an inter-processor interrupt every split; its work stealing also spreads a split over whichever threads come first, so the
 //! pieces a product is cut into would have to be fixed apart from it anyway. Here each piece
 //! has its worker, and a worker spins for a while ([`spin_time`]) after each piece before it
 //! parks, as OpenMP runtimes do (`KMP_BLOCKTIME`), so between the products of a step it is
