@@ -5,11 +5,11 @@
 //! cargo run --release --example autograd_tour
 //! ```
 
-use std::io;
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
+use examples::training::writable_out_dir;
 
 /// The tour takes no options; parsing still refuses any, so a typo is not silently ignored.
 #[derive(Parser)]
@@ -46,8 +46,8 @@ fn tour() -> Result<ExitCode, (u8, String)> {
 
     let dir = Path::new("runs/tour");
     let path = dir.join("expr.dot");
-    std::fs::create_dir_all(dir)
-        .and_then(|()| atomic_file::write(&path, tour.dot.as_bytes()).map_err(io::Error::from))
+    let _lock = writable_out_dir("output folder", dir).map_err(|message| (1, message))?;
+    atomic_file::write(&path, tour.dot.as_bytes())
         .map_err(|e| (1, format!("cannot write {}: {e}", path.display())))?;
     println!("\nThe DOT above is in {}; draw it with:", path.display());
     println!("  dot -Tpng {} -o runs/tour/expr.png", path.display());

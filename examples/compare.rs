@@ -32,7 +32,7 @@ fn main() -> ExitCode {
 fn run(args: &CompareArgs) -> Result<(), (u8, String)> {
     let started = Instant::now();
     // The results are written after every run has trained: find out now if they cannot be.
-    writable_out_dir(&args.out_dir).map_err(|message| (2, message))?;
+    let _lock = writable_out_dir("--out-dir", &args.out_dir).map_err(|message| (1, message))?;
     let dir = args.data.obtain().map_err(|e| (1, e.to_string()))?;
     let data =
         Datasets::load(args.data.dataset, &dir, args.val_split).map_err(|e| (2, e.to_string()))?;
@@ -61,6 +61,22 @@ fn run(args: &CompareArgs) -> Result<(), (u8, String)> {
         TrainError::Config(msg) => (2, msg),
         e => (1, e.to_string()),
     })?;
+    if result.runs.iter().all(|run| run.diverged.is_some()) {
+        let each: Vec<String> = (result.runs.iter())
+            .map(|run| {
+                let why = run.diverged.as_deref().unwrap_or_default();
+                let why = why.strip_prefix("training diverged: ").unwrap_or(why);
+                format!("{} (λ {}, seed {}): {why}", run.optimizer, run.lr, run.seed)
+            })
+            .collect();
+        return Err((
+            1,
+            format!(
+                "every run diverged, so there is nothing to compare or plot (no file was written): {}",
+                each.join("; ")
+            ),
+        ));
+    }
     println!();
     print!("{}", result.table());
     let written = result

@@ -36,6 +36,9 @@ pub use files::STEPS_COLUMNS;
 pub use run::{compare, Run, Trial};
 pub use table::{Row, TABLE_COLUMNS};
 
+/// The validation accuracy whose first crossing `compare` reports when `--target` is not given.
+pub const DEFAULT_TARGET: f64 = 0.97;
+
 /// Multipliers of the learning rate tried by `--sweep`.
 pub const SWEEP_FACTORS: [f32; 3] = [0.3, 1.0, 3.0];
 
@@ -76,27 +79,26 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Epochs per run
-    #[arg(long, help_heading = "Comparison", default_value_t = 5)]
+    #[arg(long, help_heading = "Comparison", default_value_t = 5, value_parser = crate::cli::positive)]
     pub epochs: usize,
     /// Mini-batch size
     #[arg(long, help_heading = "Comparison", default_value_t = 64, value_parser = crate::cli::positive)]
     pub batch_size: usize,
     /// Number of seeds (0, 1, …): each changes the initial weights and the batch order, the same for every optimizer
-    #[arg(long, help_heading = "Comparison", default_value_t = 3)]
+    #[arg(long, help_heading = "Comparison", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
     pub seeds: u64,
     /// Try each learning rate ×0.3, ×1, ×3 on the first seed and keep the best by validation accuracy
     #[arg(long, help_heading = "Comparison")]
     pub sweep: bool,
     /// Accuracy whose first crossing on the validation split is reported, in steps (a fraction:
-    /// 0.97 for 97%)
+    /// 0.97 for 97%); needs --val-split > 0 [default: 0.97]
     #[arg(
         long,
         help_heading = "Comparison",
-        default_value_t = 0.97,
         value_parser = fraction,
         allow_negative_numbers = true
     )]
-    pub target: f64,
+    pub target: Option<f64>,
     /// Evaluate the validation accuracy every this many steps (0: only at the end of each epoch)
     #[arg(long, help_heading = "Comparison", default_value_t = 100)]
     pub eval_every: u64,
@@ -136,6 +138,19 @@ impl CompareArgs {
     /// # Errors
     /// A one-line message naming the option and the value.
     pub fn check(&self) -> Result<(), String> {
+        if self.val_split == 0 {
+            if let Some(target) = self.target {
+                return Err(format!(
+                    "--target {target}: the steps to the target are measured on the validation \
+                     split, and --val-split is 0; give --val-split N"
+                ));
+            }
+            if self.sweep {
+                return Err(
+                    "--sweep chooses by validation accuracy: it needs --val-split > 0".into(),
+                );
+            }
+        }
         for (i, name) in self.optimizers.iter().enumerate() {
             if self.optimizers[..i].contains(name) {
                 return Err(format!("--optimizers: {name} is listed twice"));
@@ -177,7 +192,7 @@ impl CompareArgs {
             batch_size: self.batch_size,
             seeds: self.seeds,
             sweep: self.sweep,
-            target: self.target,
+            target: self.target.unwrap_or(DEFAULT_TARGET),
             eval_every: self.eval_every,
         }
     }

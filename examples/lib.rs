@@ -19,16 +19,19 @@ use std::process::ExitCode;
 /// with a one-line `error: …` on stderr for a failure, never a panic message.
 ///
 /// Before `body` it restores the closed-pipe behavior ([`exit_quietly_on_closed_pipe`]) and
-/// checks `AUTOGRAD_THREADS` (status 2 naming the value). A write to stdout that fails (a full
-/// disk, `> /dev/full`) ends the program with status 1 and `error: cannot write to standard
-/// output: …`, wherever the `println!` was; so does a failed flush at the end.
+/// checks `AUTOGRAD_THREADS` (status 2 naming the value) and that stdout is open (status 1).
+/// A write to stdout that fails (a full disk, `> /dev/full`) ends the program with status 1 and
+/// `error: cannot write to standard output: …`, wherever the `println!` was; so does a failed
+/// flush at the end. The status is the same when the error line itself cannot be printed.
 ///
 /// `body` returns the status to end with, or `Err((status, message))`.
 pub fn main_wrapper(body: impl FnOnce() -> Result<ExitCode, (u8, String)>) -> ExitCode {
     exit_quietly_on_closed_pipe();
     if let Err(message) = autograd::backend::threads_from_env() {
-        eprintln!("error: {message}");
-        return ExitCode::from(2);
+        return fail(2, &message);
+    }
+    if stdout_is_closed() {
+        return fail(1, "cannot write to standard output: it is closed");
     }
     // `println!` panics when stdout fails; that panic is caught below and reported as one
     // line, so the hook must stay quiet about it.
@@ -53,10 +56,46 @@ pub fn main_wrapper(body: impl FnOnce() -> Result<ExitCode, (u8, String)>) -> Ex
     });
     match outcome {
         Ok(code) => code,
-        Err((code, message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(code)
+        Err((code, message)) => fail(code, &message),
+    }
+}
+
+/// Prints `error: {message}` on stderr and returns `status`: the status is the documented one
+/// even when stderr cannot be written (`2>/dev/full`), where `eprintln!` would panic.
+pub fn fail(status: u8, message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+    ExitCode::from(status)
+}
+
+/// Whether standard output was closed when the program started (`program >&-`), so that
+/// everything printed would vanish and the program succeed having said nothing.
+///
+/// The standard library puts `/dev/null` on a closed descriptor at start-up, opened for reading
+/// and writing; a shell's `> /dev/null` opens it for writing only, which stays allowed.
+pub fn stdout_is_closed() -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: `fcntl(F_GETFL)` only reads the descriptor's flags, `fstat`/`stat` fill the
+        // zeroed structs they are given.
+        unsafe {
+            let flags = libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL);
+            if flags == -1 {
+                return true;
+            }
+            if flags & libc::O_ACCMODE != libc::O_RDWR {
+                return false;
+            }
+            let (mut out, mut null): (libc::stat, libc::stat) =
+                (std::mem::zeroed(), std::mem::zeroed());
+            libc::fstat(libc::STDOUT_FILENO, &mut out) == 0
+                && libc::stat(c"/dev/null".as_ptr(), &mut null) == 0
+                && (out.st_mode & libc::S_IFMT) == libc::S_IFCHR
+                && out.st_rdev == null.st_rdev
         }
+    }
+    #[cfg(not(unix))]
+    {
+        false
     }
 }
 
@@ -84,7 +123,10 @@ pub fn parse_args(command: clap::Command) -> clap::ArgMatches {
             match write!(out, "{}", e.render()).and_then(|()| out.flush()) {
                 Ok(()) => std::process::exit(0),
                 Err(why) => {
-                    eprintln!("error: cannot write to standard output: {why}");
+                    let _ = writeln!(
+                        std::io::stderr().lock(),
+                        "error: cannot write to standard output: {why}"
+                    );
                     std::process::exit(1)
                 }
             }

@@ -28,7 +28,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use examples::cli::{DataArgs, TrainArgs};
 use examples::training::{
     checkpoint_dir, holds_checkpoint, prepare_out_dir, Datasets, EpochMetrics, LrDecay, Model,
-    Observer, StepInfo, TrainError, Trainer,
+    Observer, OutDirError, StepInfo, TrainError, Trainer,
 };
 
 /// The course's target for this network.
@@ -58,7 +58,21 @@ fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<ExitCode, (u8, String)>
     }
     // A resumed run trains on the data of its checkpoint: same dataset, same validation split.
     let mut resumed = match &args.resume {
-        Some(path) => Some(Trainer::resume(path).map_err(|e| (1, e.to_string()))?),
+        Some(path) => {
+            // Opening a FIFO or a device would block or read garbage: only a file is a checkpoint.
+            match std::fs::metadata(path) {
+                Ok(m) if !m.is_file() => {
+                    let what = if m.is_dir() {
+                        "a directory"
+                    } else {
+                        "not a regular file"
+                    };
+                    return Err((1, format!("--resume {}: {what}", path.display())));
+                }
+                _ => {}
+            }
+            Some(Trainer::resume(path).map_err(|e| (1, e.to_string()))?)
+        }
         None => None,
     };
     if let (Some(trainer), Some(path)) = (&mut resumed, &args.resume) {
@@ -70,7 +84,9 @@ fn run(args: &TrainArgs, matches: &ArgMatches) -> Result<ExitCode, (u8, String)>
         Some(path) if !given("out_dir") => checkpoint_dir(path).to_path_buf(),
         _ => args.out_dir.clone(),
     };
-    prepare_out_dir(&out_dir, args.resume.as_deref(), args.overwrite).map_err(|e| (2, e))?;
+    // Held until the program ends: a second run on this directory is refused meanwhile.
+    let _lock = prepare_out_dir(&out_dir, args.resume.as_deref(), args.overwrite)
+        .map_err(OutDirError::status)?;
 
     let mut data_args = args.data.clone();
     let mut val_split = args.val_split;

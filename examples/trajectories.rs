@@ -19,6 +19,7 @@ use clap::{CommandFactory, FromArgMatches};
 use examples::claims;
 use examples::cli::option_error;
 use examples::plot::{self, Track};
+use examples::training::writable_out_dir;
 use examples::trajectory::{run_noisy, Cli, TrajectoryError};
 
 fn main() -> ExitCode {
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
 fn main_body() -> Result<ExitCode, (u8, String)> {
     let matches = examples::parse_args(Cli::command());
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.check().map_err(|message| (2, message))?;
     // The JSON echoes the optimizer's name as typed: tools that passed `nag` look for `nag`.
     let typed = matches
         .get_raw("optimizer")
@@ -101,8 +103,9 @@ fn run_one(cli: &Cli, typed_optimizer: Option<String>) -> Result<(), String> {
 }
 
 fn run_all(cli: &Cli) -> Result<(), String> {
-    std::fs::create_dir_all(&cli.out_dir)
-        .map_err(|e| format!("cannot create {}: {e}", cli.out_dir.display()))?;
+    let out_dir = cli.out_dir();
+    // Held until the program ends: a second `--all` into this folder is refused meanwhile.
+    let _lock = writable_out_dir("--out-dir", &out_dir)?;
     let tunings = optim::catalog::course()
         .map(|entry| claims::tune(entry.name))
         .collect::<Result<Vec<_>, _>>()
@@ -126,11 +129,11 @@ fn run_all(cli: &Cli) -> Result<(), String> {
             "{}: {} steps from ({}, {})",
             exp.name, exp.steps, exp.start[0], exp.start[1]
         );
-        let png = cli.out_dir.join(format!("{}.png", exp.name));
+        let png = out_dir.join(format!("{}.png", exp.name));
         plot::draw(exp.surface, &tracks, &title, &png).map_err(|e| e.to_string())?;
         let mut wrote = vec![png];
         if cli.gif {
-            let gif = cli.out_dir.join(format!("{}.gif", exp.name));
+            let gif = out_dir.join(format!("{}.gif", exp.name));
             plot::draw_gif(exp.surface, &tracks, &title, &gif, 20).map_err(|e| e.to_string())?;
             wrote.push(gif);
         }
@@ -150,7 +153,7 @@ fn run_all(cli: &Cli) -> Result<(), String> {
     for checked in more {
         print!("{}", checked.text);
         for picture in &checked.pictures {
-            let png = cli.out_dir.join(format!("{}.png", picture.name()));
+            let png = out_dir.join(format!("{}.png", picture.name()));
             draw_picture(picture, &png)?;
             println!("wrote {}", png.display());
         }

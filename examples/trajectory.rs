@@ -329,13 +329,14 @@ pub struct Cli {
         conflicts_with_all = ["function", "optimizer", "start", "json", "out", "lr", "momentum", "rho", "beta1", "beta2", "eps", "form", "noise"]
     )]
     pub all: bool,
-    /// Where --all writes its pictures.
-    #[arg(long, value_name = "DIR", default_value = "runs/trajectories")]
-    pub out_dir: PathBuf,
+    /// With --all: where the pictures go [default: runs/trajectories] (one run alone writes
+    /// --out).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
     /// With --all: also check AdaGrad's vanishing rate on MNIST (downloads it if needed).
-    #[arg(long, conflicts_with_all = ["function", "optimizer", "json", "out"])]
+    #[arg(long)]
     pub mnist: bool,
-    /// With --all: also write animated GIFs.
+    /// With --all: also write animated GIFs (one run alone draws a GIF when --out ends in .gif).
     #[arg(long)]
     pub gif: bool,
 }
@@ -353,6 +354,38 @@ pub fn parse_sigma(s: &str) -> Result<f32, String> {
 }
 
 impl Cli {
+    /// Refuses the options of `--all` given to a single run, where they would do nothing.
+    ///
+    /// # Errors
+    /// A one-line message naming the option and what to use instead.
+    pub fn check(&self) -> Result<(), String> {
+        if self.all {
+            return Ok(());
+        }
+        let instead = [
+            (self.gif, "--gif", "for one run, give --out NAME.gif"),
+            (
+                self.out_dir.is_some(),
+                "--out-dir",
+                "for one run, give --out PATH",
+            ),
+            (
+                self.mnist,
+                "--mnist",
+                "it is one of the claims --all checks",
+            ),
+        ];
+        match instead.into_iter().find(|(given, _, _)| *given) {
+            Some((_, option, hint)) => Err(format!("{option} applies to --all only; {hint}")),
+            None => Ok(()),
+        }
+    }
+
+    /// Where `--all` writes its pictures.
+    pub fn out_dir(&self) -> PathBuf {
+        (self.out_dir.clone()).unwrap_or_else(|| PathBuf::from("runs/trajectories"))
+    }
+
     /// The gradient noise asked for, if any.
     pub fn noise(&self) -> Option<Noise> {
         self.noise.map(|sigma| Noise {

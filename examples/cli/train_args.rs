@@ -27,7 +27,7 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Number of epochs (with --resume: the total, counting those already done)
-    #[arg(long, help_heading = "Training", default_value_t = TRAIN_EPOCHS)]
+    #[arg(long, help_heading = "Training", default_value_t = TRAIN_EPOCHS, value_parser = positive)]
     pub epochs: usize,
     /// Mini-batch size
     #[arg(long, help_heading = "Training", default_value_t = 64, value_parser = positive)]
@@ -96,7 +96,12 @@ impl TrainArgs {
         if self.resume.is_some() {
             return Ok(());
         }
-        self.optim.build(autograd::Parameters::new())?;
+        let optimizer = self.optim.build(autograd::Parameters::new())?;
+        if let Some(schedule) = &self.optim.schedule {
+            schedule
+                .build(f64::from(optimizer.lr()))
+                .map_err(|e| format!("--schedule {schedule}: {e}"))?;
+        }
         self.model
             .check_fits(super::IMAGE_PIXELS, super::CLASSES, self.batch_size)
     }

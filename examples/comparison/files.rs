@@ -10,16 +10,19 @@ use crate::training::METRICS_COLUMNS;
 
 impl Comparison {
     /// Writes `summary.csv`, `steps.csv`, `epochs.csv`, `sweep.csv` (if sweeping), `loss.png`
-    /// and `accuracy.png` into `dir`, returning their paths.
+    /// and `accuracy.png` into `dir`, all or none ([`atomic_file::write_set`]): a comparison
+    /// that cannot write one of them leaves the previous set as it was. Returns their paths.
     ///
     /// # Errors
     /// [`ReportError`] naming the file that could not be written.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-        let mut written = Vec::new();
+        std::fs::create_dir_all(dir).map_err(|e| ReportError {
+            path: dir.to_path_buf(),
+            reason: format!("cannot create the directory: {e}"),
+        })?;
+        let mut tables = Vec::new();
         let mut save = |name: &str, csv: Csv| -> Result<(), ReportError> {
-            let path = dir.join(name);
-            csv.write(&path)?;
-            written.push(path);
+            tables.push((dir.join(name), csv.to_text()));
             Ok(())
         };
         let mut summary = Csv::new(&[
@@ -95,12 +98,30 @@ impl Comparison {
             save("sweep.csv", sweep)?;
         }
 
-        let loss = dir.join("loss.png");
-        self.loss_plot().draw(&loss)?;
-        written.push(loss);
-        let accuracy = dir.join("accuracy.png");
-        self.accuracy_plot().draw(&accuracy)?;
-        written.push(accuracy);
+        let plots = [
+            (dir.join("loss.png"), self.loss_plot()),
+            (dir.join("accuracy.png"), self.accuracy_plot()),
+        ];
+        let written: Vec<PathBuf> = (tables.iter().map(|(path, _)| path.clone()))
+            .chain(plots.iter().map(|(path, _)| path.clone()))
+            .collect();
+        let mut set: Vec<atomic_file::Pending<'_, ReportError>> = Vec::new();
+        for (path, text) in &tables {
+            let fill = move |tmp: &Path| {
+                std::fs::write(tmp, text).map_err(|e| ReportError {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })
+            };
+            set.push((path.clone(), Box::new(fill)));
+        }
+        for (path, plot) in &plots {
+            set.push((
+                path.clone(),
+                Box::new(move |tmp: &Path| plot.draw_at(tmp, path)),
+            ));
+        }
+        atomic_file::write_set(set)?;
         Ok(written)
     }
 }

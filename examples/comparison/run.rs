@@ -113,7 +113,9 @@ fn train_one(config: &RunConfig, data: &Datasets, cc: &CompareConfig) -> Result<
     };
     let diverged = match trainer.fit(data, &mut recorder, None) {
         Ok(()) => None,
-        Err(e @ TrainError::NonFinite { .. }) => Some(e.to_string()),
+        Err(e @ (TrainError::NonFinite { .. } | TrainError::NonFiniteWeight { .. })) => {
+            Some(e.to_string())
+        }
         Err(e) => return Err(e),
     };
     Ok(Run {

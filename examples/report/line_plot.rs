@@ -91,6 +91,17 @@ impl LinePlot {
     /// # Errors
     /// [`ReportError`] naming `path` if there is nothing to draw or drawing/writing fails.
     pub fn draw(&self, path: &Path) -> Result<(), ReportError> {
+        create_parent(path)?;
+        atomic_file::write_with(path, |tmp| self.draw_at(tmp, path))
+    }
+
+    /// Draws the chart at `tmp`, not atomically, in the format of `path`'s extension; errors
+    /// name `path`, the file the picture is for (`tmp` is a temporary file of a set of files
+    /// written together, see [`atomic_file::write_set`]).
+    ///
+    /// # Errors
+    /// As [`LinePlot::draw`].
+    pub fn draw_at(&self, tmp: &Path, path: &Path) -> Result<(), ReportError> {
         crate::plot::register_fonts();
         let err = |e: &dyn fmt::Display| ReportError::new(path, e);
         let points = || self.series.iter().flat_map(|s| s.points.iter());
@@ -116,20 +127,17 @@ impl LinePlot {
             let pad = ((y1 - y0) * 0.05).max(1e-9);
             (y0, y1) = (if self.y_min.is_some() { y0 } else { y0 - pad }, y1 + pad);
         }
-        create_parent(path)?;
         let svg = path.extension().is_some_and(|e| e == "svg");
         // Plotters writes the file itself, to the temporary path, whose extension is the
         // target's, as its PNG encoder needs.
-        atomic_file::write_with(path, |tmp| {
-            let drawn = if svg {
-                let root = SVGBackend::new(tmp, self.size).into_drawing_area();
-                self.draw_on(&root, x0..x1, y0..y1)
-            } else {
-                let root = BitMapBackend::new(tmp, self.size).into_drawing_area();
-                self.draw_on(&root, x0..x1, y0..y1)
-            };
-            drawn.map_err(|e| err(&e))
-        })
+        let drawn = if svg {
+            let root = SVGBackend::new(tmp, self.size).into_drawing_area();
+            self.draw_on(&root, x0..x1, y0..y1)
+        } else {
+            let root = BitMapBackend::new(tmp, self.size).into_drawing_area();
+            self.draw_on(&root, x0..x1, y0..y1)
+        };
+        drawn.map_err(|e| err(&e))
     }
 
     /// Finite, positive on a log axis, and not below `y_min`.

@@ -349,6 +349,7 @@ fn every_metadata_value_is_validated() {
 
 // ----- Errors that come after the work -----
 
+/// Output that cannot be written is status 1 (2 is for bad options), before anything trains.
 #[test]
 fn an_unusable_output_dir_fails_before_training() {
     let dir = temp_dir("unusable-out");
@@ -356,17 +357,17 @@ fn an_unusable_output_dir_fails_before_training() {
     let before = snapshot(&dir);
     failed(
         &train(&dir, &["--out-dir", "a-file"], &[]),
-        2,
+        1,
         &["--out-dir a-file", "not a directory"],
     );
     failed(
         &train(&dir, &["--out-dir", "a-file/sub"], &[]),
-        2,
+        1,
         &["--out-dir a-file/sub", "cannot create"],
     );
     failed(
         &train(&dir, &["--out-dir", "/proc/foo"], &[]),
-        2,
+        1,
         &["--out-dir /proc/foo", "cannot create"],
     );
     #[cfg(unix)]
@@ -379,12 +380,12 @@ fn an_unusable_output_dir_fails_before_training() {
         if fs::write(locked.join("probe"), b"").is_err() {
             failed(
                 &train(&dir, &["--out-dir", "locked"], &[]),
-                2,
+                1,
                 &["--out-dir locked", "cannot write"],
             );
             failed(
                 &train(&dir, &["--out-dir", "locked/run"], &[]),
-                2,
+                1,
                 &["--out-dir locked/run", "cannot create"],
             );
         } else {

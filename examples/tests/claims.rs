@@ -171,9 +171,19 @@ fn the_command_line_takes_noise_and_seed() {
     );
     assert!(parse(&["--all", "--noise", "1"]).is_err());
     assert!(parse(&["--all", "--mnist"]).unwrap().mnist);
-    assert!(
-        parse(&[&base[..], &["--mnist"]].concat()).is_err(),
-        "--mnist needs --all"
+    for option in [&["--mnist"][..], &["--gif"], &["--out-dir", "x"]] {
+        let cli = parse(&[&base[..], option].concat()).unwrap();
+        let message = cli.check().unwrap_err();
+        assert!(
+            message.starts_with(option[0]) && message.contains("--all only"),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        parse(&["--all", "--gif", "--out-dir", "x"])
+            .unwrap()
+            .check(),
+        Ok(())
     );
 }
 

@@ -214,7 +214,7 @@ fn command_line_defaults_and_overrides() {
     );
     assert_eq!(
         (d.epochs, d.seeds, d.val_split, d.target),
-        (5, 3, 5000, 0.97)
+        (5, 3, 5000, None)
     );
     assert_eq!(d.model.hidden, [512, 512]);
     let c = parse(&["--optimizers", "adam,nag", "--lr", "adam=3e-4", "--sweep"])

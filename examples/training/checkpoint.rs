@@ -106,6 +106,15 @@ impl Trainer {
         let optim_error = |e: optim::OptimError| fail(path, e.to_string());
         let state =
             OptimizerState::from_tensors(OPTIM, &mut tensors, &meta).map_err(optim_error)?;
+        // A NaN moment would turn the first resumed step's weights into NaN.
+        for (name, buffer) in &state.buffers {
+            if let Some(bad) = buffer.iter().find(|v| !v.is_finite()) {
+                return Err(fail(
+                    path,
+                    format!("optimizer state `{OPTIM}{name}` holds {bad}; it cannot be resumed"),
+                ));
+            }
+        }
         // What is left is the weights: every parameter with its shape, nothing unknown.
         nn::load_parameters(path, &trainer.params, tensors).map_err(TrainError::CheckpointFile)?;
         trainer

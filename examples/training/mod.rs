@@ -42,5 +42,8 @@ pub use datasets::{DataLoadError, Datasets, VALIDATION_SEED};
 pub use lr_decay::LrDecay;
 pub use metrics::{metrics_csv, EpochMetrics, Observer, StepInfo, METRICS_COLUMNS};
 pub use model::{evaluate, Evaluation, Model, EVAL_BATCH, INIT_STREAM};
-pub use out_dir::{checkpoint_dir, holds_checkpoint, prepare_out_dir, writable_out_dir, RUN_FILES};
+pub use out_dir::{
+    checkpoint_dir, holds_checkpoint, lock_out_dir, prepare_out_dir, writable_out_dir, OutDirError,
+    OutDirLock, RUN_FILES,
+};
 pub use run::{TrainError, Trainer};

@@ -38,6 +38,24 @@ pub enum TrainError {
         loss: f32,
         /// The learning rate at that step.
         lr: f32,
+        /// The weight initialization (`--init`), blamed when the loss is not finite before any
+        /// update.
+        init: String,
+    },
+    /// A step left a weight NaN or infinite.
+    NonFiniteWeight {
+        /// Epoch, from 1.
+        epoch: usize,
+        /// The step (from 1) after which the weight is not finite.
+        step: u64,
+        /// The parameter (`"0.weight"`).
+        param: String,
+        /// Its first non-finite element, in memory order.
+        index: usize,
+        /// That element.
+        value: f32,
+        /// The learning rate of that step.
+        lr: f32,
     },
     /// The optimizer refused to step.
     Optim(optim::OptimError),
@@ -58,10 +76,22 @@ impl fmt::Display for TrainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TrainError::Config(msg) => write!(f, "{msg}"),
-            TrainError::NonFinite { epoch, step, batch, loss, lr } => write!(
+            // The first step's loss is computed before any update: the rate cannot be the cause.
+            TrainError::NonFinite { step: 1, loss, init, .. } => write!(
+                f,
+                "training diverged: the loss is {loss} at the first step, before any update, so the \
+                 initial weights (--init {init}) or the data are the cause, not the learning rate"
+            ),
+            TrainError::NonFinite { epoch, step, batch, loss, lr, .. } => write!(
                 f,
                 "training diverged: the loss is {loss} at epoch {epoch}, step {step} (batch {batch} of the \
                  epoch) with learning rate {lr}; try a lower learning rate (--lr)"
+            ),
+            TrainError::NonFiniteWeight { epoch, step, param, index, value, lr } => write!(
+                f,
+                "training diverged: after step {step} (epoch {epoch}) parameter `{param}` holds \
+                 {value} at element {index}; the update at learning rate {lr} made it so, try a \
+                 lower learning rate (--lr)"
             ),
             TrainError::Optim(e) => write!(f, "{e}"),
             TrainError::CheckpointFile(e) => write!(f, "{e}"),
@@ -251,12 +281,17 @@ impl Trainer {
                 .map_err(TrainError::Optim)?;
             self.step += 1;
             if !loss.is_finite() {
+                // A loss that was finite at the previous step: did that step break a weight?
+                if self.step > 1 {
+                    self.check_weights(epoch, self.step - 1, lr)?;
+                }
                 return Err(TrainError::NonFinite {
                     epoch,
                     step: self.step,
                     batch: b + 1,
                     loss,
                     lr,
+                    init: self.config.model.init.to_string(),
                 });
             }
             loss_sum += f64::from(loss) * n as f64;
@@ -274,6 +309,8 @@ impl Trainer {
             hooks += hook_start.elapsed();
         }
         let seconds = start.elapsed().saturating_sub(hooks).as_secs_f64();
+        // The last step's update is seen by no loss: check it before it is evaluated or saved.
+        self.check_weights(epoch, self.step, lr)?;
         let train_loss = if seen > 0 {
             loss_sum / seen as f64
         } else {
@@ -304,6 +341,24 @@ impl Trainer {
         self.history.push(metrics.clone());
         observer.epoch_end(&metrics);
         Ok(metrics)
+    }
+
+    /// The first parameter element that is NaN or infinite after `step`, as an error.
+    fn check_weights(&self, epoch: usize, step: u64, lr: f32) -> Result<(), TrainError> {
+        for p in self.params.iter() {
+            let value = p.tensor.value();
+            if let Some((index, &bad)) = value.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+                return Err(TrainError::NonFiniteWeight {
+                    epoch,
+                    step,
+                    param: p.name.clone(),
+                    index,
+                    value: bad,
+                    lr,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Trains from the current epoch up to `config.epochs`. With an output directory, writes

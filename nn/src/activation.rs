@@ -223,9 +223,9 @@ impl fmt::Display for Activation {
         match *self {
             Activation::Relu => write!(f, "relu"),
             Activation::LeakyRelu(0.01) => write!(f, "leaky_relu"),
-            Activation::LeakyRelu(s) => write!(f, "leaky_relu:{s}"),
+            Activation::LeakyRelu(s) => write!(f, "leaky_relu:{s:?}"),
             Activation::Elu(1.0) => write!(f, "elu"),
-            Activation::Elu(a) => write!(f, "elu:{a}"),
+            Activation::Elu(a) => write!(f, "elu:{a:?}"),
             Activation::Sigmoid => write!(f, "sigmoid"),
             Activation::Tanh => write!(f, "tanh"),
             Activation::Gelu => write!(f, "gelu"),

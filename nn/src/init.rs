@@ -313,7 +313,8 @@ impl fmt::Display for Init {
             Init::XavierNormal => write!(f, "xavier-normal"),
             Init::KaimingUniform => write!(f, "kaiming-uniform"),
             Init::KaimingNormal => write!(f, "kaiming-normal"),
-            Init::Normal(std) => write!(f, "normal:{std}"),
+            // Debug is the shortest text that reads back, in exponent form when long (1e30).
+            Init::Normal(std) => write!(f, "normal:{std:?}"),
             Init::Zeros => write!(f, "zeros"),
         }
     }

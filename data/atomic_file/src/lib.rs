@@ -227,17 +227,111 @@ where
     Ok(value)
 }
 
+/// One file of a [`write_set`]: where it goes, and what writes it at the temporary path it is
+/// given (as [`write_with`]'s `fill`).
+pub type Pending<'a, E> = (PathBuf, Box<dyn FnOnce(&Path) -> Result<(), E> + 'a>);
+
+/// Replaces several files as one set, all or none: every new file is written and synced under
+/// its temporary name first, and only when all of them are ready are they renamed into place.
+/// If any of them cannot be written (a full disk), none is replaced and every temporary file is
+/// removed, so a reader never finds new tables beside an old picture.
+///
+/// The renames come last and take no space; should one still fail, the files renamed before it
+/// stay new and the error names the one that did not.
+///
+/// # Errors
+/// The first `fill` error, or a [`WriteError`] (converted into `E`) naming the file and step.
+///
+/// ```
+/// use std::path::Path;
+/// let dir = std::env::temp_dir().join(format!("atomic-doc-set-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let (a, b) = (dir.join("a.csv"), dir.join("b.csv"));
+/// std::fs::write(&a, "old a").unwrap();
+/// let refused: Result<(), atomic_file::WriteError> = atomic_file::write_set(vec![
+///     (a.clone(), Box::new(|tmp: &Path| Ok(std::fs::write(tmp, "new a").unwrap()))),
+///     (b.clone(), Box::new(|tmp: &Path| Err(atomic_file::WriteError {
+///         path: tmp.to_path_buf(),
+///         action: "write",
+///         source: std::io::Error::other("disk full"),
+///     }))),
+/// ]);
+/// assert!(refused.is_err());
+/// assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a"); // a was not replaced alone
+/// assert!(!b.exists());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn write_set<E>(files: Vec<Pending<'_, E>>) -> Result<(), E>
+where
+    E: From<WriteError>,
+{
+    let mut ready: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
+    let remove_all = |ready: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in ready {
+            // Best effort: the error being reported is the one that matters.
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    for (path, fill) in files {
+        let written = temporary_path(&path)
+            .ok_or_else(|| WriteError {
+                path: path.clone(),
+                action: "name a temporary file for",
+                source: io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the path does not name a file",
+                ),
+            })
+            .map_err(E::from)
+            .and_then(|tmp| {
+                let done = fill(&tmp).and_then(|()| Ok(sync_file(&tmp)?));
+                if done.is_err() {
+                    let _ = fs::remove_file(&tmp);
+                }
+                done.map(|()| tmp)
+            });
+        match written {
+            Ok(tmp) => ready.push((tmp, path)),
+            Err(e) => {
+                remove_all(&ready);
+                return Err(e);
+            }
+        }
+    }
+    for (i, (tmp, path)) in ready.iter().enumerate() {
+        if let Err(e) =
+            fs::rename(tmp, path).map_err(failed(path, "rename the temporary file over"))
+        {
+            remove_all(&ready[i..]);
+            return Err(e.into());
+        }
+    }
+    let mut synced: Vec<&Path> = Vec::new();
+    for (_, path) in &ready {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if !synced.contains(&dir) {
+            sync_directory(path)?;
+            synced.push(dir);
+        }
+    }
+    Ok(())
+}
+
 /// Steps 2 and 3: the temporary file to disk, then over the target.
 fn sync_and_rename(tmp: &Path, path: &Path) -> Result<(), WriteError> {
+    sync_file(tmp)?;
+    fs::rename(tmp, path).map_err(failed(path, "rename the temporary file over"))
+}
+
+/// Step 2: the temporary file's contents to disk.
+fn sync_file(tmp: &Path) -> Result<(), WriteError> {
     // Opened for writing because some systems flush only handles that may write.
     let file = OpenOptions::new()
         .write(true)
         .open(tmp)
         .map_err(failed(tmp, "open the temporary file to sync"))?;
     file.sync_all()
-        .map_err(failed(tmp, "sync the temporary file"))?;
-    drop(file);
-    fs::rename(tmp, path).map_err(failed(path, "rename the temporary file over"))
+        .map_err(failed(tmp, "sync the temporary file"))
 }
 
 /// Step 4: makes the rename durable (a no-op where directories cannot be opened, as on
@@ -366,6 +460,44 @@ mod tests {
         assert!(remove_stale_temporaries(&dir.0.join("missing"))
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn a_set_is_replaced_whole_or_not_at_all() {
+        let dir = Scratch::new("set");
+        let names = ["a.csv", "b.csv", "c.png"];
+        for name in names {
+            write(dir.0.join(name), b"old").unwrap();
+        }
+        let fill = |text: &'static str| -> Pending<'static, WriteError> {
+            let fill = move |tmp: &Path| fs::write(tmp, text).map_err(failed(tmp, "write"));
+            (PathBuf::new(), Box::new(fill))
+        };
+        // The third file fails, as on a full disk: the first two must stay old.
+        let at = |name: &str, text| (dir.0.join(name), fill(text).1);
+        let set = vec![
+            at("a.csv", "new"),
+            at("b.csv", "new"),
+            (
+                dir.0.join("c.png"),
+                Box::new(|tmp: &Path| {
+                    fs::write(tmp, "half").unwrap();
+                    Err(failed(tmp, "write")(io::Error::other("no space left")))
+                }) as Box<dyn FnOnce(&Path) -> Result<(), WriteError>>,
+            ),
+        ];
+        assert_eq!(write_set(set).unwrap_err().action, "write");
+        for name in names {
+            assert_eq!(fs::read(dir.0.join(name)).unwrap(), b"old", "{name}");
+        }
+        assert_eq!(dir.names(), names, "no temporary file left");
+        // All three ready: all three replaced.
+        let set = names.iter().map(|n| at(n, "new")).collect();
+        write_set(set).unwrap();
+        for name in names {
+            assert_eq!(fs::read(dir.0.join(name)).unwrap(), b"new", "{name}");
+        }
+        assert_eq!(dir.names(), names);
     }
 
     #[test]
