@@ -18,7 +18,7 @@ const MIN_ELEMENTS_PER_PIECE: usize = 1 << 14;
 /// use autograd::backend::elementwise::map;
 /// use autograd::ndarray::{arr1, ArrayD};
 /// let a: ArrayD<f32> = arr1(&[-1.0, 2.0]).into_dyn();
-/// assert_eq!(map(&a, |x| x.max(0.0)), arr1(&[0.0, 2.0]).into_dyn());
+/// assert_eq!(map(&a, |x| 2.0 * x), arr1(&[-2.0, 4.0]).into_dyn());
 /// ```
 pub fn map(a: &ArrayD<f32>, f: impl Fn(f32) -> f32 + Sync) -> ArrayD<f32> {
     let pieces = pieces_for(a.len(), MIN_ELEMENTS_PER_PIECE);

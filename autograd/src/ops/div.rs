@@ -39,11 +39,18 @@ impl Op for Div {
         let grad_a = a
             .needs_grad()
             .then(|| sum_to_shape(&grad / &*b_value, &a.shape()));
-        // −a/b² = −c/b, using the saved output c = a/b.
+        // −a/b² = −c/b, using the saved output c = a/b; as −g·(c/b), PyTorch's order, in which
+        // g·c cannot overflow to inf where the product is finite.
         let grad_b = b.needs_grad().then(|| {
             let mut g = grad;
-            Zip::from(&mut g).and(output).for_each(|g, &c| *g *= -c);
-            sum_to_shape(g / &*b_value, &b.shape())
+            let b_wide = b_value
+                .broadcast(output.raw_dim())
+                .expect("b broadcasts to the output");
+            Zip::from(&mut g)
+                .and(output)
+                .and(&b_wide)
+                .for_each(|g, &c, &b| *g *= -(c / b));
+            sum_to_shape(g, &b.shape())
         });
         vec![grad_a, grad_b]
     }
@@ -63,5 +70,17 @@ mod tests {
         c.sum().backward();
         assert!((a.grad().unwrap()[[0]] - 1.0 / 3.0).abs() < 1e-7);
         assert!((b.grad().unwrap()[[0]] + 6.0 / 9.0).abs() < 1e-7);
+    }
+
+    #[test]
+    fn divisor_gradient_does_not_overflow_on_the_way() {
+        // a = 1e38, b = 1e19: c = 1e19; with g = 1e20, ∂L/∂b = −g·c/b = −1e20·1 = −1e20, finite,
+        // though g·c = 1e39 is past f32's largest value (3.4e38).
+        let a = Tensor::from_vec(vec![1e38], &[1]).unwrap();
+        let b = Tensor::from_vec(vec![1e19], &[1]).unwrap().requires_grad();
+        let g = Tensor::from_vec(vec![1e20], &[1]).unwrap();
+        (&(&a / &b) * &g).sum().backward();
+        let got = b.grad().unwrap()[[0]];
+        assert!((got / -1e20 - 1.0).abs() < 1e-6, "{got}");
     }
 }

@@ -3,6 +3,10 @@
 //!
 //! `∂y/∂x = Φ(x) + x·φ(x)`, with `φ(x) = e^(−x²/2) / √(2π)` the standard normal density.
 //! Not the `tanh` approximation (`approximate="tanh"` in PyTorch).
+//!
+//! At the infinities the formula gives `gelu(+inf) = +inf` and `gelu(−inf) = −inf·0 = NaN`, and a
+//! NaN gradient at both (`x·φ(x) = ±inf·0`), as PyTorch does. (PyTorch's vectorized float32 CPU
+//! kernel also turns `+inf` into NaN; its one-element, strided and float64 paths give `+inf`.)
 
 use std::f32::consts::{FRAC_1_SQRT_2, FRAC_2_SQRT_PI};
 

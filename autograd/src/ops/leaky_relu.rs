@@ -1,6 +1,7 @@
 //! Leaky rectified linear unit: `y = x` for `x > 0`, else `y = a·x` (`a` the negative slope).
 //!
-//! `∂y/∂x = 1` for `x > 0`, else `a` (at exactly 0 too, as in PyTorch).
+//! `∂y/∂x = 1` for `x > 0`, else `a` (at exactly 0 too, as in PyTorch). A NaN `x` gives a NaN
+//! `y`, and its gradient is scaled by `a`, as PyTorch's `x > 0 ? g : g·a` does.
 
 use ndarray::{ArrayD, Zip};
 
@@ -42,11 +43,8 @@ impl Op for LeakyRelu {
         let slope = self.0;
         Zip::from(&mut grad)
             .and(&*inputs[0].value())
-            .for_each(|g, &x| {
-                if x <= 0.0 {
-                    *g *= slope;
-                }
-            });
+            // PyTorch's `x > 0 ? g : g·a`, so a NaN `x` takes the slope too (`x <= 0` would not).
+            .for_each(|g, &x| *g = if x > 0.0 { *g } else { *g * slope });
         vec![Some(grad)]
     }
 }

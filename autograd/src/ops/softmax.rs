@@ -37,7 +37,9 @@ impl Tensor {
 /// A copy of `x` in which every lane along `axis` has its maximum subtracted, then goes through
 /// `finish` with its position among the lanes — the overflow-safe start shared by softmax,
 /// `log_softmax.rs` and `cross_entropy.rs`: after the shift every value is ≤ 0, so its `exp`
-/// lies in (0, 1].
+/// lies in [0, 1]. A lane holding a NaN, or only `−inf`, is all NaN after the shift, and one
+/// holding `+inf` has a NaN there (`inf − inf`), so each of the three ops makes such a lane NaN
+/// throughout, as PyTorch does.
 ///
 /// Shape: the output has `x`'s shape, in standard layout.
 ///
@@ -57,7 +59,12 @@ pub(crate) fn lanes_minus_max(
     );
     let mut y = x.as_standard_layout().into_owned();
     for (i, mut lane) in y.lanes_mut(Axis(axis)).into_iter().enumerate() {
-        let max = lane.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+        // A NaN is the lane's maximum, as in PyTorch (`f32::max` would skip it), so every value
+        // of a lane holding a NaN becomes NaN here, not only through the sum that follows.
+        let max = lane.fold(
+            f32::NEG_INFINITY,
+            |m, &v| if v > m || v.is_nan() { v } else { m },
+        );
         lane.mapv_inplace(|v| v - max);
         finish(i, lane);
     }
