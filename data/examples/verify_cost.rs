@@ -93,7 +93,7 @@ fn measure(dataset: Dataset, source: &Source, runs: usize) -> Result<(), data::D
     let rate = format!("({:.0} MB/s)", mb / s(hash));
     let ratio = format!("({:.2}x load alone)", s(both) / s(load_only));
     println!(
-        "  hash the four files ({mb:.1} MB):   {:.4} s {rate}",
+        "  hash the four files ({mb:.1} MB):    {:.4} s {rate}",
         s(hash)
     );
     println!("  read them without hashing:        {:.4} s", s(read));
