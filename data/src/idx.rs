@@ -12,7 +12,7 @@
 //! header's claims are checked against the real length with checked arithmetic, so a corrupt
 //! count can neither overflow nor make us allocate gigabytes.
 
-use std::fs::File;
+use std::fs::{self, File, FileType};
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -44,13 +44,63 @@ pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
+/// Checks that `path` is a regular file (or a symbolic link to one), without opening it.
+///
+/// # Errors
+/// [`DataError::NotAFile`] naming what it is instead; [`DataError::Io`] if it cannot be
+/// `stat`ed (missing, a dangling link, no permission).
+pub(crate) fn check_regular(path: &Path) -> Result<(), DataError> {
+    let meta = fs::metadata(path).map_err(|e| DataError::io(path, e))?;
+    if meta.is_file() {
+        Ok(())
+    } else {
+        Err(DataError::NotAFile {
+            path: path.to_path_buf(),
+            kind: kind_of(meta.file_type()),
+        })
+    }
+}
+
+/// What a file that is not a regular file is, for [`DataError::NotAFile`].
+fn kind_of(file_type: FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
+/// Opens `path` for reading, refusing anything but a regular file before opening it: opening
+/// a FIFO blocks until someone writes to it, a directory or a device holds no IDX data.
+///
+/// # Errors
+/// As [`check_regular`], and [`DataError::Io`] if it cannot be opened.
+pub(crate) fn open_regular(path: &Path) -> Result<File, DataError> {
+    check_regular(path)?;
+    File::open(path).map_err(|e| DataError::io(path, e))
+}
+
 /// Reads the whole of `path`, decompressing it if it is gzip.
 ///
 /// # Errors
-/// [`DataError::Io`] if the file cannot be read, [`DataError::Gzip`] if it looks like gzip but
-/// does not decompress, [`DataError::TooLarge`] beyond [`MAX_FILE_BYTES`].
+/// [`DataError::NotAFile`] unless it is a regular file, [`DataError::Io`] if it cannot be
+/// read, [`DataError::Gzip`] if it looks like gzip but does not decompress,
+/// [`DataError::TooLarge`] beyond [`MAX_FILE_BYTES`].
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, DataError> {
-    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    let file = open_regular(path)?;
     let mut raw = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut raw)
@@ -154,7 +204,8 @@ fn check_length(
 /// ```
 ///
 /// # Errors
-/// [`DataError::Io`], [`DataError::Gzip`], [`DataError::TooLarge`] as for any read;
+/// [`DataError::NotAFile`] for a directory, FIFO or device (refused before it is opened, so
+/// never waits); [`DataError::Io`], [`DataError::Gzip`], [`DataError::TooLarge`] as for any read;
 /// [`DataError::BadMagic`] unless the file starts with `00 00 08 03`;
 /// [`DataError::BadDimensions`] unless images are 28 × 28;
 /// [`DataError::Truncated`] / [`DataError::TrailingBytes`] unless the file is exactly as long as
@@ -208,8 +259,11 @@ pub fn read_labels(path: &Path) -> Result<Vec<u8>, DataError> {
 
 /// Opens `path` for streaming, decompressing if it starts with the gzip magic. Read errors
 /// from a gzip stream are reported as [`DataError::Gzip`] by the caller (see `checksum.rs`).
+///
+/// # Errors
+/// As [`open_regular`], and [`DataError::Io`] if the first bytes cannot be read.
 pub(crate) fn open_stream(path: &Path) -> Result<(Box<dyn Read>, bool), DataError> {
-    let mut file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    let mut file = open_regular(path)?;
     let mut magic = [0u8; 2];
     let n = read_up_to(&mut file, &mut magic).map_err(|e| DataError::io(path, e))?;
     let head = io::Cursor::new(magic[..n].to_vec());

@@ -11,12 +11,20 @@ use sha2::{Digest, Sha256};
 
 use crate::checksum::{self, hex};
 use crate::dataset::FileSpec;
-use crate::error::{DataError, Place};
+use crate::error::{is_disk_full, DataError, Place};
 
-/// A failed step of the atomic write, as [`DataError::Io`] naming the file.
+/// A failed step of the atomic write: [`DataError::DiskFull`] naming the folder if the disk is
+/// full, else [`DataError::Io`] naming the file and the step (`cannot sync the temporary file`).
 impl From<atomic_file::WriteError> for DataError {
     fn from(e: atomic_file::WriteError) -> Self {
-        DataError::io(e.path, e.source)
+        if is_disk_full(&e.source) {
+            return DataError::write(e.path, e.source);
+        }
+        let source = io::Error::new(
+            e.source.kind(),
+            format!("cannot {}: {}", e.action, e.source),
+        );
+        DataError::io(e.path, source)
     }
 }
 
@@ -27,7 +35,8 @@ impl From<atomic_file::WriteError> for DataError {
 ///
 /// # Errors
 /// [`DataError::Io`] naming `origin` if reading fails, or the file if writing fails;
-/// [`DataError::Checksum`] naming `origin` on a mismatch. No file is left behind on error.
+/// [`DataError::DiskFull`] naming `dir` if the disk is full; [`DataError::Checksum`] naming
+/// `origin` on a mismatch. No file is left behind on error.
 pub(crate) fn install(
     mut reader: impl Read,
     dir: &Path,
@@ -36,7 +45,7 @@ pub(crate) fn install(
 ) -> Result<PathBuf, DataError> {
     let target = dir.join(spec.name);
     atomic_file::write_with(&target, |temp_path| {
-        let mut file = File::create(temp_path).map_err(|e| DataError::io(temp_path, e))?;
+        let mut file = File::create(temp_path).map_err(|e| DataError::write(temp_path, e))?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 1 << 16];
         loop {
@@ -48,7 +57,7 @@ pub(crate) fn install(
             };
             hasher.update(&buf[..n]);
             file.write_all(&buf[..n])
-                .map_err(|e| DataError::io(temp_path, e))?;
+                .map_err(|e| DataError::write(temp_path, e))?;
         }
         // A mismatch refuses the file before it takes the final name.
         checksum::check(
@@ -58,7 +67,6 @@ pub(crate) fn install(
             Place::Fetched,
         )
     })?;
-    checksum::remember_verified(&target, spec);
     Ok(target)
 }
 
@@ -130,6 +138,27 @@ mod tests {
         let err = install(Broken(2), dir.path(), &ABC, "http://mirror/abc.gz").unwrap_err();
         assert!(matches!(err, DataError::Io { .. }), "{err:?}");
         assert!(err.to_string().contains("http://mirror/abc.gz"), "{err}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_said_naming_the_folder() {
+        let dir = TempDir::new("install-full");
+        // Every write to /dev/full fails with ENOSPC; the temporary file leads there.
+        let temp = atomic_file::temporary_path(&dir.path().join("abc")).unwrap();
+        std::os::unix::fs::symlink("/dev/full", &temp).unwrap();
+        let err = install(&b"abc"[..], dir.path(), &ABC, "test:abc").unwrap_err();
+        assert!(
+            matches!(&err, DataError::DiskFull { dir: d, .. } if d == dir.path()),
+            "{err:?}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&format!("{}: the disk is full", dir.path().display())),
+            "{message}"
+        );
+        assert!(message.contains(".abc.tmp-"), "{message}");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

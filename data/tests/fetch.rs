@@ -3,38 +3,11 @@
 #[path = "../src/testutil.rs"]
 mod testutil;
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use data::{obtain, DataError, Dataset, Source};
-use testutil::{gzip, write_dataset, TempDir};
-
-/// Serves `body` with status 200 to every request, on a local port; returns the base URL.
-fn serve(body: Vec<u8>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-    let url = format!("http://{}/", listener.local_addr().expect("local address"));
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
-            let mut request = Vec::new();
-            let mut buf = [0u8; 1024];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&buf[..n]),
-                }
-            }
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body);
-        }
-    });
-    url
-}
+use testutil::{gzip, serve, write_dataset, TempDir};
 
 /// A base URL on which nothing listens: connecting is refused at once.
 fn closed_port() -> String {
@@ -210,4 +183,29 @@ fn leftovers_of_killed_fetches_are_removed_from_the_cache() {
         alive.exists(),
         "a running process's scratch directory stays"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_stops_the_fetch_and_names_the_folder() {
+    let cache = TempDir::new("fetch-full");
+    let dir = cache.path().join("mnist");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Every write to /dev/full fails with ENOSPC; the first file's temporary name leads there.
+    let temp = atomic_file::temporary_path(&dir.join("train-images-idx3-ubyte")).unwrap();
+    std::os::unix::fs::symlink("/dev/full", &temp).unwrap();
+    let source = Source {
+        mirrors: vec![serve(gzip(b"some bytes")), serve(gzip(b"other bytes"))],
+        ..Source::local(None, cache.path().into())
+    };
+    let err = obtain(Dataset::Mnist, &source).unwrap_err();
+    // At once: the second mirror, which could write, was not tried.
+    assert!(matches!(err, DataError::DiskFull { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!("{}: the disk is full", dir.display())),
+        "{message}"
+    );
+    assert!(!message.contains("install"), "{message}");
+    assert!(std::fs::symlink_metadata(&temp).is_err(), "temporary left");
 }
