@@ -144,6 +144,12 @@ fn bits(tensors: &[(String, ArrayD<f32>)]) -> Vec<(String, Vec<usize>, Vec<u32>)
     out
 }
 
+/// SHA-256 in lower-case hex, as `sha256sum` prints it.
+fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// `bytes` with the single occurrence of `from` replaced by `to` (same length).
 fn replace_once(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
     assert_eq!(from.len(), to.len(), "an edit in place");
@@ -200,8 +206,7 @@ fn a_saved_file_carries_its_marker_and_both_checksums_and_loads_as_saved() {
     let meta = &header["__metadata__"];
     assert_eq!(meta[nn::FORMAT_KEY], "gradwise-nn/2");
     // The data checksum is the SHA-256 of the bytes after the header, as `sha256sum` gives it.
-    let data_sha = sha2::Sha256::digest(&bytes[data_start(&bytes)..]);
-    let data_hex: String = data_sha.iter().map(|b| format!("{b:02x}")).collect();
+    let data_hex = sha256_hex(&bytes[data_start(&bytes)..]);
     assert_eq!(meta[nn::TENSORS_SHA256], data_hex.as_str());
     assert_eq!(meta[nn::HEADER_SHA256].as_str().unwrap().len(), 64);
 
@@ -499,7 +504,7 @@ fn files_written_by_pytorch_load_unchecked() {
         ("format".to_string(), "pt".to_string()),
         ("written_by".to_string(), "pytorch".to_string()),
     ]);
-    for metadata in [None, Some(HashMap::new()), Some(with_metadata.clone())] {
+    for metadata in [None, Some(HashMap::new()), Some(with_metadata)] {
         std::fs::write(&path, foreign_file(metadata.clone())).unwrap();
         let (tensors, meta) = nn::load_tensors(&path).unwrap();
         assert_eq!(bits(&tensors), bits(&run_tensors()));
@@ -514,8 +519,7 @@ fn files_of_the_previous_version_load_with_their_tensors_checked() {
     let dir = Scratch::new("previous");
     let path = dir.0.join("v1.safetensors");
     let unsigned = foreign_file(None);
-    let data_sha = sha2::Sha256::digest(&unsigned[data_start(&unsigned)..]);
-    let data_hex: String = data_sha.iter().map(|b| format!("{b:02x}")).collect();
+    let data_hex = sha256_hex(&unsigned[data_start(&unsigned)..]);
     let metadata = HashMap::from([
         (nn::TENSORS_SHA256.to_string(), data_hex),
         ("epoch".to_string(), "3".to_string()),
