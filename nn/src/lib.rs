@@ -40,7 +40,8 @@ mod sequential;
 pub use activation::{Activation, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh, ELU, GELU};
 pub use checkpoint::{
     load_parameters, load_tensors, load_weights, parameter_tensors, save_tensors, save_weights,
-    save_weights_with_metadata, CheckpointError, ShapeMismatch, TENSORS_SHA256,
+    save_weights_with_metadata, CheckpointError, ShapeMismatch, FORMAT_KEY, FORMAT_VERSION,
+    HEADER_SHA256, TENSORS_SHA256,
 };
 pub use dropout::{Dropout, DropoutKey};
 pub use init::{FanMode, Init};
