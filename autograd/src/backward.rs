@@ -37,6 +37,9 @@ pub struct BackwardOptions {
     pub retain_graph: bool,
     /// Record the order in which nodes are visited.
     pub trace: bool,
+    /// Keep the gradient of every node, not only of the leaves (as micrograd does), so that a
+    /// picture of the graph can show them all ([`Tensor::retain_grad`] does it for one node).
+    pub retain_grads: bool,
 }
 
 impl Tensor {
@@ -92,6 +95,7 @@ impl Tensor {
             let Some(grad) = pending.remove(&node.id()) else {
                 continue; // no path from the loss reaches this node
             };
+            let grad = node.run_hooks(grad); // complete now: every consumer has added its part
             if options.trace {
                 trace.push(Visit {
                     id: node.id(),
@@ -114,7 +118,7 @@ impl Tensor {
                 accumulate(&mut node.0.grad.borrow_mut(), grad); // a leaf
                 continue;
             };
-            if node.0.retains_grad.get() {
+            if node.0.retains_grad.get() || options.retain_grads {
                 accumulate(&mut node.0.grad.borrow_mut(), grad.clone());
             }
             let input_grads = grad_fn.op.backward(&grad_fn.inputs, &node.value(), grad);

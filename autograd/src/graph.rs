@@ -13,17 +13,13 @@ use std::fmt::Write;
 use crate::tensor::Tensor;
 
 impl Tensor {
-    /// A one-line description of this node: `#12 matmul [64, 512] requires_grad`.
+    /// A one-line description of this node: its id, name and op, shape, value and gradient
+    /// (`#3 c = mul [] value -6 grad 1`; see [`Tensor::to_svg`] for how values are summarized).
     pub fn describe(&self) -> String {
-        let op = self
-            .op_name()
-            .unwrap_or(if self.is_leaf() { "leaf" } else { "released" });
-        let grad = if self.needs_grad() {
-            " requires_grad"
-        } else {
-            ""
-        };
-        format!("#{} {op} {:?}{grad}", self.id(), self.shape())
+        let [title, shape, value, grad] = <[String; 4]>::try_from(self.label_lines())
+            .expect("four lines: title, shape, value, gradient");
+        let shape = shape.trim_start_matches("shape ");
+        format!("#{} {title} {shape} {value} {grad}", self.id())
     }
 
     /// The graph below this tensor as an indented tree.
@@ -42,11 +38,12 @@ impl Tensor {
         out
     }
 
-    /// The graph below this tensor in Graphviz DOT: one box per node, an arrow from each input
-    /// to the node made from it.
+    /// The graph below this tensor in Graphviz DOT: one box per node with the lines of
+    /// [`Tensor::to_svg`], an arrow from each input to the node made from it (for `dot -Tpng`;
+    /// `to_svg` needs no external program).
     pub fn to_dot(&self) -> String {
         let mut out = String::from(
-            "digraph autograd {\n  rankdir=BT;\n  node [shape=box, fontname=monospace];\n",
+            "digraph autograd {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n",
         );
         let mut seen = HashSet::new();
         let mut stack = vec![self.clone()];
@@ -59,7 +56,7 @@ impl Tensor {
             } else {
                 "white"
             };
-            let label = node.describe();
+            let label = node.label_lines().join("\\n").replace('"', "\\\"");
             let _ = writeln!(
                 out,
                 "  n{} [label=\"{label}\", style=filled, fillcolor={color}];",

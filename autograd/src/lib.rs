@@ -19,7 +19,9 @@
 //! - `backward.rs` — the whole backward engine (topological order, reverse loop, accumulation);
 //! - `broadcast.rs` — broadcasting and the one helper that sums a gradient back to a shape;
 //! - `ops/` — one file per op, forward and backward side by side;
-//! - `no_grad.rs`, `anomaly.rs`, `graph.rs`, `gradcheck.rs` — tools for looking inside;
+//! - `no_grad.rs`, `anomaly.rs`, `graph.rs` (text and DOT), `draw.rs` (the graph as an SVG
+//!   picture with every value and gradient), `hooks.rs` (functions that watch gradients flow),
+//!   `gradcheck.rs` — tools for looking inside;
 //! - `params.rs` — the parameter registry that `nn` fills and `optim` updates.
 //!
 //! How it is computed fast (matrix products, threads, memory layouts) is kept apart, in
@@ -28,8 +30,10 @@
 pub mod backend;
 mod backward;
 mod broadcast;
+mod draw;
 mod gradcheck;
 mod graph;
+mod hooks;
 mod no_grad;
 mod op;
 mod ops;
@@ -41,6 +45,7 @@ pub mod anomaly;
 pub use backward::{BackwardOptions, Visit};
 pub use broadcast::{broadcast_shape, sum_to_shape};
 pub use gradcheck::{gradcheck, GradCheck, GradCheckError};
+pub use hooks::HookHandle;
 pub use ndarray::{self, ArrayD, IxDyn};
 pub use no_grad::{is_grad_enabled, no_grad, NoGradGuard};
 pub use op::Op;

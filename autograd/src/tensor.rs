@@ -55,6 +55,10 @@ pub(crate) struct Node {
     pub(crate) released: Cell<bool>,
     /// For non-leaf tensors: keep the gradient in `grad` as well (PyTorch's `retain_grad()`).
     pub(crate) retains_grad: Cell<bool>,
+    /// A name the user gave (`a`, `0.weight`), shown by the graph printers.
+    pub(crate) name: RefCell<Option<String>>,
+    /// Functions that see (and may replace) the gradient as backward passes (`hooks.rs`).
+    pub(crate) hooks: RefCell<Vec<crate::hooks::GradHook>>,
 }
 
 /// An n-dimensional array of `f32` that remembers how it was computed.
@@ -194,6 +198,8 @@ impl Tensor {
             grad_fn: RefCell::new(grad_fn),
             released: Cell::new(false),
             retains_grad: Cell::new(false),
+            name: RefCell::new(None),
+            hooks: RefCell::new(Vec::new()),
         }))
     }
 
@@ -308,6 +314,29 @@ impl Tensor {
     /// Asks `backward()` to keep this intermediate tensor's gradient too (PyTorch's `retain_grad()`).
     pub fn retain_grad(&self) {
         self.0.retains_grad.set(true);
+    }
+
+    /// Gives this tensor a name, returning it: the graph pictures label it with the name
+    /// ([`Tensor::to_svg`], [`Tensor::graph`]), as micrograd's `Value(2.0, label='a')`.
+    ///
+    /// ```
+    /// use autograd::Tensor;
+    /// let a = Tensor::scalar(2.0).requires_grad().named("a");
+    /// assert_eq!(a.name().as_deref(), Some("a"));
+    /// ```
+    pub fn named(self, name: impl Into<String>) -> Tensor {
+        self.set_name(name);
+        self
+    }
+
+    /// Names (or renames) this tensor; see [`Tensor::named`].
+    pub fn set_name(&self, name: impl Into<String>) {
+        *self.0.name.borrow_mut() = Some(name.into());
+    }
+
+    /// The name given with [`Tensor::named`], if any.
+    pub fn name(&self) -> Option<String> {
+        self.0.name.borrow().clone()
     }
 
     /// A new leaf sharing no graph with `self`: same value (copied), no gradient history.

@@ -29,6 +29,7 @@
 mod activation;
 mod checkpoint;
 mod dropout;
+pub mod hooks;
 pub mod init;
 mod linear;
 mod loss;
@@ -44,6 +45,7 @@ pub use checkpoint::{
     HEADER_SHA256, TENSORS_SHA256,
 };
 pub use dropout::{Dropout, DropoutKey};
+pub use hooks::{ForwardCall, ForwardHookHandle};
 pub use init::{FanMode, Init};
 pub use linear::Linear;
 pub use loss::{cross_entropy, mse_loss, nll_loss};

@@ -8,6 +8,7 @@ use std::fmt;
 
 use autograd::Tensor;
 
+use crate::hooks::{self, ForwardCall, ForwardHookHandle, ForwardHooks};
 use crate::linear::Linear;
 use crate::module::Module;
 
@@ -29,6 +30,7 @@ use crate::module::Module;
 #[derive(Default)]
 pub struct Sequential {
     layers: Vec<Box<dyn Module>>,
+    hooks: ForwardHooks,
 }
 
 impl Sequential {
@@ -64,6 +66,15 @@ impl Sequential {
     pub fn is_empty(&self) -> bool {
         self.layers.is_empty()
     }
+
+    /// Calls `hook` after every layer's forward, with the layer, its input and its output (see
+    /// [`crate::hooks`]); hooks run in the order registered.
+    pub fn register_forward_hook(
+        &self,
+        hook: impl Fn(&ForwardCall) + 'static,
+    ) -> ForwardHookHandle {
+        hooks::register(&self.hooks, hook)
+    }
 }
 
 impl Module for Sequential {
@@ -72,8 +83,18 @@ impl Module for Sequential {
     #[track_caller]
     fn forward(&self, x: &Tensor) -> Tensor {
         let mut y = x.clone();
-        for layer in &self.layers {
-            y = layer.forward(&y);
+        for (index, layer) in self.layers.iter().enumerate() {
+            let input = y;
+            y = layer.forward(&input);
+            if !self.hooks.borrow().is_empty() {
+                let call = ForwardCall {
+                    index,
+                    layer: layer.as_ref(),
+                    input: &input,
+                    output: &y,
+                };
+                hooks::run(&self.hooks, &call);
+            }
         }
         y
     }
