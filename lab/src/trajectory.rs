@@ -119,8 +119,8 @@ impl Gaussian {
 ///   (the start itself counts as step 0).
 ///
 /// ```
-/// use examples::surfaces::Surface;
-/// use examples::trajectory::run;
+/// use lab::surfaces::Surface;
+/// use lab::trajectory::run;
 /// let hyper = optim::Hyper { lr: Some(0.1), ..Default::default() };
 /// let t = run(Surface::Saddle, "sgd", [1.0, 0.0], 1, &hyper).unwrap();
 /// // x ← x − λ·2x = 1 − 0.2

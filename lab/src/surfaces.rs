@@ -90,7 +90,7 @@ impl Surface {
     ///
     /// ```
     /// use autograd::Tensor;
-    /// use examples::surfaces::Surface;
+    /// use lab::surfaces::Surface;
     /// let p = Tensor::from_vec(vec![1.0, 3.0], &[2]).unwrap().requires_grad();
     /// let f = Surface::Booth.eval(&p);
     /// f.backward();

@@ -1,16 +1,16 @@
 //! The verdicts of the claims with experiments of their own, as pure functions of the measured
 //! numbers: each is given numbers made by hand on both sides of its threshold.
 
-use examples::claims::adam_parts::adam_verdict;
-use examples::claims::adaptive::{
+use lab::claims::adam_parts::adam_verdict;
+use lab::claims::adaptive::{
     adadelta_verdict, rmsprop_verdict, units_verdict, vanishing_verdict, RateEnds, Units,
 };
-use examples::claims::heavy_ball::{
+use lab::claims::heavy_ball::{
     local_minimum_verdict, oscillation_verdict, schedule_verdict, Swings,
 };
-use examples::claims::noise::{noise_verdict, NoiseNumbers, Spread};
-use examples::claims::{verdict_text, verdicts, Outcome, Setting, Verdict};
-use examples::trajectory::Trajectory;
+use lab::claims::noise::{noise_verdict, NoiseNumbers, Spread};
+use lab::claims::{verdict_text, verdicts, Outcome, Setting, Verdict};
+use lab::trajectory::Trajectory;
 use optim::Hyper;
 
 #[test]
@@ -268,7 +268,7 @@ fn the_claims_of_the_shared_experiments_follow_hand_made_paths() {
 
 #[test]
 fn the_mnist_verdict_uses_the_beale_test_of_a_vanishing_rate() {
-    use examples::claims::mnist::mnist_verdict;
+    use lab::claims::mnist::mnist_verdict;
     let ends = |first, last| RateEnds {
         first,
         last,
@@ -290,7 +290,7 @@ fn the_mnist_verdict_uses_the_beale_test_of_a_vanishing_rate() {
 
 #[test]
 fn the_mnist_noise_verdict_needs_both_measures_better_by_the_margin() {
-    use examples::claims::mnist_noise::{mnist_noise_verdict, NoiseRun, MARGIN};
+    use lab::claims::mnist_noise::{mnist_noise_verdict, NoiseRun, MARGIN};
     assert_eq!(MARGIN, 1.25);
     let run = |coherence, jitter| NoiseRun {
         coherence,

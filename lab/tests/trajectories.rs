@@ -4,10 +4,10 @@
 use autograd::{Parameters, Tensor};
 use clap::error::ErrorKind;
 use clap::Parser;
-use examples::claims::{escape_step, overshoot, steps_to_minimum};
-use examples::contour::Grid;
-use examples::surfaces::Surface;
-use examples::trajectory::{parse_point, run, Cli, Trajectory, TrajectoryError};
+use lab::claims::{escape_step, overshoot, steps_to_minimum};
+use lab::contour::Grid;
+use lab::surfaces::Surface;
+use lab::trajectory::{parse_point, run, Cli, Trajectory, TrajectoryError};
 use optim::{Hyper, Optim, Optimizer};
 
 fn hyper_lr(lr: f32) -> Hyper {
@@ -378,7 +378,7 @@ fn overshoot_counts_how_far_past_and_how_often() {
 
 #[test]
 fn each_optimizer_of_the_catalog_has_its_own_colour() {
-    use examples::plot::color_of;
+    use lab::plot::color_of;
     let rgb = |name: &str| {
         let c = color_of(name);
         (c.0, c.1, c.2)

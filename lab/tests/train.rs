@@ -6,15 +6,15 @@ use std::fs;
 use std::path::PathBuf;
 
 use clap::Parser;
-use examples::cli::{OptimArgs, TrainArgs};
-use examples::training::{
+use lab::cli::{OptimArgs, TrainArgs};
+use lab::training::{
     evaluate, LrDecay, ModelConfig, OptimConfig, RunConfig, TrainError, Trainer, EVAL_BATCH,
     METRICS_COLUMNS,
 };
 
 /// A fresh, empty directory under the system's temporary directory.
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("examples-train-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("lab-train-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("a writable temporary directory");
     dir
@@ -254,7 +254,7 @@ fn command_line_options_parse_and_bad_ones_are_named() {
     );
     assert_eq!(
         (defaults.batch_size, defaults.epochs),
-        (64, examples::cli::TRAIN_EPOCHS)
+        (64, lab::cli::TRAIN_EPOCHS)
     );
     assert_eq!(defaults.lr_decay(), LrDecay::Cosine);
     assert_eq!(

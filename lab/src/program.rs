@@ -1,15 +1,8 @@
-//! Shared code of the example programs.
-
-pub mod claims;
-pub mod cli;
-pub mod comparison;
-pub mod contour;
-pub mod plot;
-pub mod report;
-pub mod surfaces;
-pub mod tour;
-pub mod training;
-pub mod trajectory;
+//! What every program does around its work: the ending that turns a result into an exit status
+//! and one `error: …` line ([`main_wrapper`], [`fail`]), parsing the command line
+//! ([`parse_args`]), a closed stdout ([`stdout_is_closed`]) or pipe
+//! ([`exit_quietly_on_closed_pipe`]), and checking where a picture goes before it is drawn
+//! ([`check_picture_path`]).
 
 use std::io::Write;
 use std::path::Path;
@@ -190,8 +183,3 @@ pub fn exit_quietly_on_closed_pipe() {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
-
-/// The Rust code in README.md, compiled and run by `cargo test` so that the README stays true.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;

@@ -2,13 +2,13 @@
 //! off paths (on paths made by hand), and a run of every claim with none left unchecked. The
 //! verdict functions are tested in `claims_verdicts.rs`.
 
-use examples::claims::adam_parts::{largest_gap, rebuild_adam, steps_for};
-use examples::claims::adaptive::{effective_rates, scaling_error, Rate};
-use examples::claims::heavy_ball::{basin, settle_step, swing};
-use examples::claims::noise::{spread, Spread};
-use examples::claims::{check_more, experiments, run_experiment, tune, verdicts};
-use examples::surfaces::{Surface, SCALE};
-use examples::trajectory::{run, run_noisy, run_with, Cli, Noise, Trajectory};
+use lab::claims::adam_parts::{largest_gap, rebuild_adam, steps_for};
+use lab::claims::adaptive::{effective_rates, scaling_error, Rate};
+use lab::claims::heavy_ball::{basin, settle_step, swing};
+use lab::claims::noise::{spread, Spread};
+use lab::claims::{check_more, experiments, run_experiment, tune, verdicts};
+use lab::surfaces::{Surface, SCALE};
+use lab::trajectory::{run, run_noisy, run_with, Cli, Noise, Trajectory};
 use optim::{Hyper, Momentum, MomentumSchedule, Optimizer};
 
 fn lr(lr: f32) -> Hyper {

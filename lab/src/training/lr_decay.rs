@@ -27,7 +27,7 @@ impl LrDecay {
     /// The rate before step `step` (0-based) of `total`, from `base`.
     ///
     /// ```
-    /// use examples::training::LrDecay;
+    /// use lab::training::LrDecay;
     /// assert_eq!(LrDecay::Cosine.at(0.1, 0, 4), 0.1);
     /// assert!((LrDecay::Cosine.at(0.1, 2, 4) - 0.05).abs() < 1e-9); // cos(π/2) = 0
     /// assert!((LrDecay::Linear.at(0.1, 3, 4) - 0.025).abs() < 1e-9);
@@ -51,7 +51,7 @@ impl LrDecay {
     /// mid-curve, and past its end λ is 0 and training would change nothing.
     ///
     /// ```
-    /// use examples::training::LrDecay;
+    /// use lab::training::LrDecay;
     /// assert_eq!(LrDecay::Cosine.extension_error(4, 1, 4), None);
     /// assert_eq!(LrDecay::None.extension_error(2, 2, 3), None);
     /// assert!(LrDecay::Cosine.extension_error(2, 2, 3).unwrap().contains("brought λ to 0"));
@@ -105,7 +105,7 @@ impl fmt::Display for LrDecay {
 /// Reads `none`, `cosine` or `linear`, in any case.
 ///
 /// ```
-/// use examples::training::LrDecay;
+/// use lab::training::LrDecay;
 /// assert_eq!("Cosine".parse::<LrDecay>(), Ok(LrDecay::Cosine));
 /// assert!("step".parse::<LrDecay>().unwrap_err().contains("step"));
 /// ```

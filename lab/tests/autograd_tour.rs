@@ -1,6 +1,6 @@
 //! The autograd tour's text holds each of its lessons, with correct numbers.
 
-use examples::tour::{tour, INPUTS};
+use lab::tour::{tour, INPUTS};
 
 #[test]
 fn the_tour_shows_graph_dot_order_gradients_checks_and_anomalies() {

@@ -6,12 +6,12 @@ use std::fs;
 use std::path::PathBuf;
 
 use clap::Parser;
-use examples::cli::ModelArgs;
-use examples::comparison::{compare, CompareArgs, CompareConfig, STEPS_COLUMNS, TABLE_COLUMNS};
-use examples::training::TrainError;
+use lab::cli::ModelArgs;
+use lab::comparison::{compare, CompareArgs, CompareConfig, STEPS_COLUMNS, TABLE_COLUMNS};
+use lab::training::TrainError;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("examples-compare-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("lab-compare-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     dir
 }

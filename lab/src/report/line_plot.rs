@@ -17,7 +17,7 @@ use super::{create_parent, ReportError};
 /// `alpha = 0` returns the values unchanged; `alpha` near 1 smooths strongly.
 ///
 /// ```
-/// use examples::report::smooth;
+/// use lab::report::smooth;
 /// assert_eq!(smooth(&[1.0, 1.0, 1.0], 0.9), vec![1.0, 1.0, 1.0]);
 /// // (0.5·2 + 0.5·0) / (1 − 0.25) = 4/3 for the second point
 /// let s = smooth(&[0.0, 2.0], 0.5);
@@ -254,7 +254,7 @@ impl LinePlot {
 /// Tick values for a log axis over `[low, high]`: 1, 2 and 5 times the powers of ten.
 ///
 /// ```
-/// assert_eq!(examples::report::log_ticks(0.04, 3.0), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0]);
+/// assert_eq!(lab::report::log_ticks(0.04, 3.0), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0]);
 /// ```
 pub fn log_ticks(low: f64, high: f64) -> Vec<f64> {
     if !(low > 0.0 && high > low && high.is_finite()) {

@@ -1,0 +1,34 @@
+//! The programs' machinery: what `train`, `compare`, `trajectories`, `autograd_tour` and
+//! `fc_mnist` (in `examples/`) share, each module named for what it does. A program reads top
+//! to bottom (parse, build, run, report); the work behind each of those steps is here.
+//!
+//! | module | what it is | used by |
+//! |---|---|---|
+//! | [`training`] | the training loop: a fully connected classifier trained in mini-batches, evaluated every epoch, checkpointed and resumed bit for bit; its configuration, metrics and output folder | `train`, `compare` ([`comparison`]) |
+//! | [`comparison`] | the optimizers side by side on real training: seeds, a learning-rate sweep, the steps to a target accuracy, the table, CSV files and curves | `compare` |
+//! | [`trajectory`] | one optimizer's path on a 2-D surface, and the `trajectories` command line | `trajectories`, [`claims`] |
+//! | [`surfaces`] | the 2-D test functions (saddle, Beale, Booth, …) with their minima and views | [`trajectory`], [`claims`], [`plot`] |
+//! | [`claims`] | the course's claims checked against runs: the experiments, their tables, verdicts and pictures | `trajectories --all` |
+//! | [`plot`] | every picture: contour lines of a surface, optimizer paths, animated GIFs, line charts | `trajectories`, [`comparison`], [`claims`] |
+//! | [`contour`] | contour lines of a 2-D function by marching squares | [`plot`] |
+//! | [`report`] | CSV and JSON files, written atomically, and [`report::ReportError`] | [`training`], [`comparison`] |
+//! | [`cli`] | the command-line groups shared by the programs (optimizer, model, data, `train`'s options) | `train`, `compare`, `trajectories` |
+//! | [`tour`] | the autograd tour: one expression, its graph, backward pass, gradient checks, anomaly mode | `autograd_tour` |
+//! | [`program`] | what every program does around its work: [`program::main_wrapper`] (exit status, one `error:` line, closed pipe), [`program::parse_args`], [`program::fail`], [`program::stdout_is_closed`], [`program::check_picture_path`] | every program |
+
+pub mod claims;
+pub mod cli;
+pub mod comparison;
+pub mod contour;
+pub mod plot;
+pub mod program;
+pub mod report;
+pub mod surfaces;
+pub mod tour;
+pub mod training;
+pub mod trajectory;
+
+/// The Rust code in README.md, compiled and run by `cargo test` so that the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
