@@ -37,7 +37,7 @@ use std::fmt::Write;
 
 use optim::Hyper;
 
-use crate::report::{LinePlot, Series};
+use crate::plot::{LinePlot, Series};
 use crate::surfaces::Surface;
 use crate::trajectory::{run, Trajectory, TrajectoryError};
 

@@ -9,9 +9,8 @@
 //! | [`trajectory`] | one optimizer's path on a 2-D surface, and the `trajectories` command line | `trajectories`, [`claims`] |
 //! | [`surfaces`] | the 2-D test functions (saddle, Beale, Booth, …) with their minima and views | [`trajectory`], [`claims`], [`plot`] |
 //! | [`claims`] | the course's claims checked against runs: the experiments, their tables, verdicts and pictures | `trajectories --all` |
-//! | [`plot`] | every picture: contour lines of a surface, optimizer paths, animated GIFs, line charts | `trajectories`, [`comparison`], [`claims`] |
-//! | [`contour`] | contour lines of a 2-D function by marching squares | [`plot`] |
-//! | [`report`] | CSV and JSON files, written atomically, and [`report::ReportError`] | [`training`], [`comparison`] |
+//! | [`plot`] | every picture, in one palette ([`plot::color_of`]): optimizer paths over a surface's contour lines (PNG, SVG, animated GIF), line charts and their smoothing | `trajectories`, [`comparison`], [`claims`] |
+//! | [`report`] | CSV and JSON files, written atomically, and [`report::ReportError`] naming a file that could not be written | [`training`], [`comparison`], [`plot`] |
 //! | [`cli`] | the command-line groups shared by the programs (optimizer, model, data, `train`'s options) | `train`, `compare`, `trajectories` |
 //! | [`tour`] | the autograd tour: one expression, its graph, backward pass, gradient checks, anomaly mode | `autograd_tour` |
 //! | [`program`] | what every program does around its work: [`program::main_wrapper`] (exit status, one `error:` line, closed pipe), [`program::parse_args`], [`program::fail`], [`program::stdout_is_closed`], [`program::check_picture_path`] | every program |
@@ -19,7 +18,6 @@
 pub mod claims;
 pub mod cli;
 pub mod comparison;
-pub mod contour;
 pub mod plot;
 pub mod program;
 pub mod report;

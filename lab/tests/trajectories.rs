@@ -5,7 +5,7 @@ use autograd::{Parameters, Tensor};
 use clap::error::ErrorKind;
 use clap::Parser;
 use lab::claims::{escape_step, overshoot, steps_to_minimum};
-use lab::contour::Grid;
+use lab::plot::contour::Grid;
 use lab::surfaces::Surface;
 use lab::trajectory::{parse_point, run, Cli, Trajectory, TrajectoryError};
 use optim::{Hyper, Optim, Optimizer};

@@ -29,7 +29,7 @@ use optim::{Momentum, MomentumSchedule, Sgd};
 
 use super::mnist::{total_steps, train_with};
 use super::{lines, Picture, Verdict};
-use crate::report::Series;
+use crate::plot::Series;
 
 /// Steps per coherence window.
 pub const WINDOW: usize = 50;

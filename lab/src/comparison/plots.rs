@@ -1,8 +1,7 @@
 //! The curves of a comparison: training loss against step, accuracy against epoch.
 
 use super::{Comparison, Run};
-use crate::plot::color_of;
-use crate::report::{smooth, LinePlot, Series};
+use crate::plot::{color_of, smooth, LinePlot, Series};
 
 impl Comparison {
     /// The runs of one optimizer.

@@ -1,24 +1,18 @@
-//! Writing results: CSV and JSON files, and line plots (loss against step, accuracy against
-//! epoch) drawn with plotters.
+//! Writing results: CSV and JSON files, and the error that names a file that could not be
+//! written ([`ReportError`], also that of a line chart, see [`crate::plot::LinePlot`]).
 //!
 //! Every file is written whole to a temporary name next to its destination and then renamed
 //! ([`atomic_file`]), so an interrupted run never leaves half a CSV where a complete one used
 //! to be.
 //!
-//! Plots use the DejaVu Sans font compiled into the binary ([`crate::plot::register_fonts`]); no
-//! system font is needed.
-//!
-//! Files: `table.rs` (CSV), `line_plot.rs` (charts and their smoothing); the errors and the
-//! atomic writes of both are here.
+//! Files: `table.rs` (CSV); the error and the atomic writes are here.
 
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-mod line_plot;
 mod table;
 
-pub use line_plot::{log_ticks, smooth, tidy, LinePlot, Series, PALETTE};
 pub use table::{cell, Csv};
 
 /// A file could not be written (or a plot could not be drawn): names the path and the reason.
@@ -39,7 +33,7 @@ impl fmt::Display for ReportError {
 impl std::error::Error for ReportError {}
 
 impl ReportError {
-    fn new(path: &Path, reason: impl fmt::Display) -> ReportError {
+    pub(crate) fn new(path: &Path, reason: impl fmt::Display) -> ReportError {
         ReportError {
             path: path.to_path_buf(),
             reason: reason.to_string(),
@@ -67,7 +61,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
 }
 
 /// Creates the directory `path` goes in, if it has one.
-fn create_parent(path: &Path) -> Result<(), ReportError> {
+pub(crate) fn create_parent(path: &Path) -> Result<(), ReportError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(|e| ReportError::new(dir, e))?;
     }

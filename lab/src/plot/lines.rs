@@ -1,5 +1,5 @@
-//! Line plots with plotters (loss against step, accuracy against epoch), and the smoothing
-//! of noisy curves.
+//! Line charts (loss against step, accuracy against epoch, the claims' measures against the
+//! step), and the smoothing of noisy curves.
 
 use std::fmt;
 use std::path::Path;
@@ -9,7 +9,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{create_parent, ReportError};
+use super::{nth_color, register_fonts};
+use crate::report::{create_parent, ReportError};
 
 /// Exponential moving average with bias correction (TensorBoard's smoothing): point `i` is
 /// `Σ_j≤i α^(i−j) v_j · (1−α) / (1 − α^(i+1))`, so the first points are not pulled towards 0.
@@ -17,7 +18,7 @@ use super::{create_parent, ReportError};
 /// `alpha = 0` returns the values unchanged; `alpha` near 1 smooths strongly.
 ///
 /// ```
-/// use lab::report::smooth;
+/// use lab::plot::smooth;
 /// assert_eq!(smooth(&[1.0, 1.0, 1.0], 0.9), vec![1.0, 1.0, 1.0]);
 /// // (0.5·2 + 0.5·0) / (1 − 0.25) = 4/3 for the second point
 /// let s = smooth(&[0.0, 2.0], 0.5);
@@ -43,7 +44,8 @@ pub struct Series {
     pub name: String,
     /// `(x, y)` points in drawing order.
     pub points: Vec<(f64, f64)>,
-    /// Line colour; `None` takes the next colour of [`PALETTE`].
+    /// Line colour, usually the optimizer's ([`color_of`](super::color_of)); `None` takes the
+    /// palette's colour for the line's position ([`nth_color`]).
     pub color: Option<RGBColor>,
 }
 
@@ -58,7 +60,7 @@ pub struct LinePlot {
     pub y_label: String,
     /// Logarithmic y axis (all y must then be positive; others are dropped).
     pub log_y: bool,
-    /// The lines, in legend order; colours follow [`PALETTE`].
+    /// The lines, in legend order.
     pub series: Vec<Series>,
     /// Size in pixels.
     pub size: (u32, u32),
@@ -69,20 +71,6 @@ pub struct LinePlot {
     /// Legend in the lower right corner (for rising curves) instead of the upper right.
     pub legend_bottom: bool,
 }
-
-/// Ten well separated colours (Tableau 10), one per series in order.
-pub const PALETTE: [RGBColor; 10] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-];
 
 impl LinePlot {
     /// Draws the chart to `path`, atomically: SVG if the name ends in `.svg`, else the bitmap
@@ -102,7 +90,7 @@ impl LinePlot {
     /// # Errors
     /// As [`LinePlot::draw`].
     pub fn draw_at(&self, tmp: &Path, path: &Path) -> Result<(), ReportError> {
-        crate::plot::register_fonts();
+        register_fonts();
         let err = |e: &dyn fmt::Display| ReportError::new(path, e);
         let points = || self.series.iter().flat_map(|s| s.points.iter());
         let usable = |&&(x, y): &&(f64, f64)| self.usable(x, y);
@@ -215,7 +203,7 @@ impl LinePlot {
                 .map_err(|x| e(&x))?;
         }
         for (i, series) in self.series.iter().enumerate() {
-            let color = series.color.unwrap_or(PALETTE[i % PALETTE.len()]);
+            let color = series.color.unwrap_or_else(|| nth_color(i));
             let points: Vec<(f64, f64)> = series
                 .points
                 .iter()
@@ -254,7 +242,7 @@ impl LinePlot {
 /// Tick values for a log axis over `[low, high]`: 1, 2 and 5 times the powers of ten.
 ///
 /// ```
-/// assert_eq!(lab::report::log_ticks(0.04, 3.0), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0]);
+/// assert_eq!(lab::plot::log_ticks(0.04, 3.0), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0]);
 /// ```
 pub fn log_ticks(low: f64, high: f64) -> Vec<f64> {
     if !(low > 0.0 && high > low && high.is_finite()) {

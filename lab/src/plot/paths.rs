@@ -1,16 +1,13 @@
-//! Drawing optimizer paths over the contour lines of a surface (PNG, SVG or animated GIF).
-//!
-//! Text is drawn with the DejaVu Sans font compiled into the program ([`register_fonts`]), so
-//! pictures look the same on every machine and no system font is needed.
+//! Optimizer paths over the contour lines of a surface, as a PNG, an SVG or an animated GIF.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::contour::Grid;
+use super::contour::Grid;
+use super::{color_of, register_fonts};
 use crate::surfaces::{Surface, View};
 
 /// Picture size in pixels: small enough to commit, large enough to read.
@@ -48,23 +45,6 @@ impl From<atomic_file::WriteError> for PlotError {
 
 impl std::error::Error for PlotError {}
 
-/// Registers DejaVu Sans as plotters' `sans-serif` family (once per process).
-pub fn register_fonts() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        for (style, bytes) in [
-            (FontStyle::Normal, dejavu::sans::regular()),
-            (FontStyle::Bold, dejavu::sans::bold()),
-            (FontStyle::Oblique, dejavu::sans::oblique()),
-            (FontStyle::Italic, dejavu::sans::oblique()),
-        ] {
-            // The bytes are a valid TrueType font shipped inside the `dejavu` crate.
-            plotters::style::register_font("sans-serif", style, bytes)
-                .unwrap_or_else(|_| panic!("the DejaVu font bundled in the dejavu crate is valid"));
-        }
-    });
-}
-
 /// One path to draw: its legend label and its points.
 #[derive(Debug, Clone, Copy)]
 pub struct Track<'a> {
@@ -74,31 +54,6 @@ pub struct Track<'a> {
     pub optimizer: &'a str,
     /// The points, start first.
     pub points: &'a [[f32; 2]],
-}
-
-/// The optimizers' colours, in the order of `optim::catalog::ALL`: red, blue, green, orange,
-/// purple, cyan, black, brown.
-const PALETTE: [RGBColor; 8] = [
-    RGBColor(214, 39, 40),
-    RGBColor(31, 119, 180),
-    RGBColor(44, 160, 44),
-    RGBColor(255, 127, 14),
-    RGBColor(148, 103, 189),
-    RGBColor(23, 190, 207),
-    RGBColor(0, 0, 0),
-    RGBColor(140, 86, 75),
-];
-
-/// The colour of a name that is in no catalog entry: grey.
-const OTHER: RGBColor = RGBColor(127, 127, 127);
-
-/// A fixed, distinct colour per optimizer (by name or alias), so that every picture uses the
-/// same key: its position in the catalog picks the colour.
-pub fn color_of(optimizer: &str) -> RGBColor {
-    optim::catalog::ALL
-        .iter()
-        .position(|e| e.names().any(|n| n.eq_ignore_ascii_case(optimizer)))
-        .map_or(OTHER, |i| PALETTE[i % PALETTE.len()])
 }
 
 /// Contour-line colour of level `k` of `n`: light blue-grey for low levels to light orange for
