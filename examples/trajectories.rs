@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 use lab::claims;
-use lab::cli::option_error;
+use lab::option_names::option_error;
 use lab::plot::{self, Track};
 use lab::training::writable_out_dir;
 use lab::trajectory::{run_noisy, Cli, TrajectoryError};

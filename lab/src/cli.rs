@@ -2,30 +2,32 @@
 //! hyperparameters ([`OptimArgs`], in `cli/optim_args.rs`), the model, the data; and the
 //! options of `train` ([`TrainArgs`], in `cli/train_args.rs`).
 //!
-//! Each group is a clap `Args` struct that the programs flatten into their own parser, and is
-//! also serializable: a checkpoint stores the groups it was trained with, so `--resume` rebuilds
-//! exactly the same model and optimizer.
+//! Each group is a clap `Args` struct that the programs flatten into their own parser, and
+//! converts into the plain configuration of a run ([`ModelConfig`], [`crate::training::OptimConfig`],
+//! [`crate::training::RunConfig`]; the `From` impls are beside each group), which a checkpoint
+//! stores in the groups' own JSON form, so `--resume` rebuilds exactly the same model and
+//! optimizer. This module uses `training`; `training` knows nothing of the command line's types.
 //!
 //! Values are checked where they are parsed when the check is about the text (an unknown
 //! optimizer name, a hidden size of 0); hyperparameter ranges are checked by `optim` when the
 //! optimizer is built ([`OptimArgs::build`]), and the error is reported against the option
-//! that set the value (`error: --lr: adam: lr = -1 must be finite and >= 0`).
+//! that set the value (`error: --lr: adam: lr = -1 must be finite and >= 0`, see
+//! [`crate::option_names`]).
 
-use std::fmt::Display;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use clap::Args;
 use data::Dataset;
 use nn::{Activation, Init};
 use serde::{Deserialize, Serialize};
 
+use crate::serde_text::text;
+use crate::training::ModelConfig;
+
 mod optim_args;
 mod train_args;
 
-pub use optim_args::{
-    form_parser, optimizer_parser, option_error, parse_optimizer, recommended_lr, OptimArgs,
-};
+pub use optim_args::{form_parser, optimizer_parser, parse_optimizer, recommended_lr, OptimArgs};
 pub(crate) use train_args::fraction;
 pub use train_args::{TrainArgs, TRAIN_EPOCHS};
 
@@ -132,6 +134,18 @@ impl ModelArgs {
     }
 }
 
+/// The command line's model group, as plain data.
+impl From<&ModelArgs> for ModelConfig {
+    fn from(args: &ModelArgs) -> ModelConfig {
+        ModelConfig {
+            hidden: args.hidden.clone(),
+            activation: args.activation,
+            init: args.init,
+            dropout: args.dropout,
+        }
+    }
+}
+
 /// Bytes for a network of `sizes`: its weights and biases four times over (values, gradients,
 /// two optimizer buffers) and four `f32` per unit of each layer for `batch` rows (values,
 /// gradients, the activation's and dropout's outputs); `None` if that overflows.
@@ -209,48 +223,30 @@ impl DataArgs {
     }
 }
 
-/// Serde through `Display` / `FromStr`, for types whose text form is their command-line form.
-pub(crate) mod text {
+#[cfg(test)]
+mod tests {
     use super::*;
+    use crate::training::OptimConfig;
 
-    pub fn serialize<T: Display, S: serde::Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(value)
+    fn json<T: Serialize>(value: &T) -> String {
+        serde_json::to_string(value).expect("plain data serializes")
     }
 
-    pub fn deserialize<'de, T, D>(d: D) -> Result<T, D::Error>
-    where
-        T: FromStr,
-        T::Err: Display,
-        D: serde::Deserializer<'de>,
-    {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// [`text`] for an `Option`.
-pub(crate) mod opt_text {
-    use super::*;
-
-    pub fn serialize<T: Display, S: serde::Serializer>(
-        value: &Option<T>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(v) => s.collect_str(v),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
-    where
-        T: FromStr,
-        T::Err: Display,
-        D: serde::Deserializer<'de>,
-    {
-        match Option::<String>::deserialize(d)? {
-            Some(s) => s.parse().map(Some).map_err(serde::de::Error::custom),
-            None => Ok(None),
-        }
+    #[test]
+    fn the_saved_form_is_that_of_the_command_line_groups() {
+        // Checkpoints written before the configuration had its own types hold the clap groups'
+        // JSON; it must read back as the same run.
+        let mut args = OptimArgs::for_optimizer("rmsprop");
+        args.rho = Some(0.95);
+        args.schedule = Some("step:2:0.5".parse().expect("a valid schedule"));
+        let model = ModelArgs {
+            hidden: vec![8],
+            dropout: 0.25,
+            ..ModelArgs::default()
+        };
+        assert_eq!(json(&OptimConfig::from(&args)), json(&args));
+        assert_eq!(json(&ModelConfig::from(&model)), json(&model));
+        let back: OptimConfig = serde_json::from_str(&json(&args)).expect("the same fields");
+        assert_eq!(back, OptimConfig::from(&args));
     }
 }

@@ -206,7 +206,7 @@ pub struct CompareConfig {
     /// Learning rates replacing the recommended ones.
     pub lrs: BTreeMap<String, f32>,
     /// Course or PyTorch formulas.
-    #[serde(with = "crate::cli::text")]
+    #[serde(with = "crate::serde_text::text")]
     pub form: Form,
     /// The network.
     pub model: ModelArgs,

@@ -8,7 +8,8 @@ use optim::scheduler::ScheduleSpec;
 use optim::{Form, Hyper, Optim, OptimError};
 use serde::{Deserialize, Serialize};
 
-use super::{opt_text, text};
+use crate::option_names::option_error;
+use crate::serde_text::{opt_text, text};
 use crate::training::OptimConfig;
 
 /// The learning rate used when `--lr` is not given: the catalog's rate to start from
@@ -121,6 +122,24 @@ impl Default for OptimArgs {
     }
 }
 
+/// The command line's optimizer group, as plain data.
+impl From<&OptimArgs> for OptimConfig {
+    fn from(args: &OptimArgs) -> OptimConfig {
+        OptimConfig {
+            optimizer: args.optimizer.clone(),
+            lr: args.lr,
+            momentum: args.momentum,
+            rho: args.rho,
+            beta1: args.beta1,
+            beta2: args.beta2,
+            eps: args.eps,
+            form: args.form,
+            weight_decay: args.weight_decay,
+            schedule: args.schedule.clone(),
+        }
+    }
+}
+
 impl OptimArgs {
     /// The defaults for another optimizer (canonical name, see `optim::catalog`).
     pub fn for_optimizer(name: &str) -> OptimArgs {
@@ -176,45 +195,5 @@ impl OptimArgs {
             ),
             None => shown,
         }
-    }
-}
-
-/// The command-line option that sets the hyperparameter `what` of an [`OptimError`].
-fn option_of(what: &str) -> &'static str {
-    match what.split_whitespace().next().unwrap_or("") {
-        "lr" => "--lr",
-        "momentum" => "--momentum",
-        "gamma" | "rho" | "alpha" => "--rho",
-        "beta1" => "--beta1",
-        "beta2" => "--beta2",
-        "eps" => "--eps",
-        "weight_decay" => "--weight-decay",
-        _ => "--optimizer",
-    }
-}
-
-/// Formats an optimizer error as `--option: message`; an option the optimizer has no use for
-/// is named with the options it does take (`--beta1: does not apply to --optimizer sgd (it
-/// takes --lr, --weight-decay)`).
-pub fn option_error(e: &OptimError) -> String {
-    match e {
-        OptimError::InvalidHyperparameter { what, .. } => format!("{}: {e}", option_of(what)),
-        OptimError::NotUsed {
-            optimizer,
-            what,
-            uses,
-        } => {
-            let options: Vec<&str> = uses
-                .iter()
-                .map(|u| option_of(u))
-                .filter(|o| *o != "--optimizer")
-                .collect();
-            format!(
-                "{}: does not apply to --optimizer {optimizer} (it takes {})",
-                option_of(what),
-                options.join(", ")
-            )
-        }
-        _ => format!("--optimizer: {e}"),
     }
 }

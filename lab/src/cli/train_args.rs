@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::{positive, DataArgs, ModelArgs, OptimArgs};
+use crate::training::{LrDecay, ModelConfig, OptimConfig, RunConfig};
 
 /// The options of `train`.
 #[derive(clap::Parser, Debug, Clone, PartialEq)]
@@ -64,7 +65,7 @@ pub struct TrainArgs {
     /// Learning-rate decay over the whole run, applied at every step: cosine (λ from --lr to 0
     /// along half a cosine), linear, or none [default: cosine, or none with --schedule]
     #[arg(long, help_heading = "Training", value_name = "DECAY")]
-    pub lr_decay: Option<crate::training::LrDecay>,
+    pub lr_decay: Option<LrDecay>,
     /// Exit with status 1 if the final test accuracy is below F (a fraction, e.g. 0.97)
     #[arg(long, help_heading = "Training", value_name = "F", value_parser = fraction)]
     pub min_accuracy: Option<f64>,
@@ -107,18 +108,34 @@ impl TrainArgs {
     }
 
     /// The run configuration these options describe.
-    pub fn config(&self) -> crate::training::RunConfig {
-        crate::training::RunConfig::from(self)
+    pub fn config(&self) -> RunConfig {
+        RunConfig::from(self)
     }
 
     /// `--lr-decay`, or its default: cosine, unless a per-epoch `--schedule` is given.
-    pub fn lr_decay(&self) -> crate::training::LrDecay {
-        use crate::training::LrDecay;
+    pub fn lr_decay(&self) -> LrDecay {
         let default = if self.optim.schedule.is_some() {
             LrDecay::None
         } else {
             LrDecay::Cosine
         };
         self.lr_decay.unwrap_or(default)
+    }
+}
+
+/// The run `train`'s options describe.
+impl From<&TrainArgs> for RunConfig {
+    fn from(args: &TrainArgs) -> RunConfig {
+        RunConfig {
+            model: ModelConfig::from(&args.model),
+            optim: OptimConfig::from(&args.optim),
+            epochs: args.epochs,
+            batch_size: args.batch_size,
+            seed: args.seed,
+            lr_decay: args.lr_decay(),
+            drop_last: false,
+            dataset: Some(args.data.dataset.to_string()),
+            val_split: args.val_split,
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! What decides a run: the network, the optimizer and its schedule, the length of the run, the
 //! batches, the seed. Plain data, saved in every checkpoint; the command line's clap groups
-//! (`cli.rs`) convert into it, and a program or test may build it directly.
+//! convert into it (the conversions are beside the groups, in the `cli` module, which uses this
+//! one and never the reverse), and a program or test may build it directly.
 
 use autograd::Parameters;
 use nn::{Activation, Init};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::LrDecay;
 
-use crate::cli::{opt_text, text, ModelArgs, OptimArgs, TrainArgs};
+use crate::serde_text::{opt_text, text};
 
 /// Everything that decides a run's result, saved in its checkpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -257,79 +258,5 @@ impl OptimConfig {
     /// As [`optim::by_name`]: an unknown name, or a hyperparameter out of range.
     pub fn build(&self, params: Parameters) -> Result<Box<dyn Optim>, OptimError> {
         optim::by_name(&self.optimizer, params, &self.hyper())
-    }
-}
-
-/// The command line's model group, as plain data.
-impl From<&ModelArgs> for ModelConfig {
-    fn from(args: &ModelArgs) -> ModelConfig {
-        ModelConfig {
-            hidden: args.hidden.clone(),
-            activation: args.activation,
-            init: args.init,
-            dropout: args.dropout,
-        }
-    }
-}
-
-/// The command line's optimizer group, as plain data.
-impl From<&OptimArgs> for OptimConfig {
-    fn from(args: &OptimArgs) -> OptimConfig {
-        OptimConfig {
-            optimizer: args.optimizer.clone(),
-            lr: args.lr,
-            momentum: args.momentum,
-            rho: args.rho,
-            beta1: args.beta1,
-            beta2: args.beta2,
-            eps: args.eps,
-            form: args.form,
-            weight_decay: args.weight_decay,
-            schedule: args.schedule.clone(),
-        }
-    }
-}
-
-/// The run `train`'s options describe.
-impl From<&TrainArgs> for RunConfig {
-    fn from(args: &TrainArgs) -> RunConfig {
-        RunConfig {
-            model: ModelConfig::from(&args.model),
-            optim: OptimConfig::from(&args.optim),
-            epochs: args.epochs,
-            batch_size: args.batch_size,
-            seed: args.seed,
-            lr_decay: args.lr_decay(),
-            drop_last: false,
-            dataset: Some(args.data.dataset.to_string()),
-            val_split: args.val_split,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn json<T: Serialize>(value: &T) -> String {
-        serde_json::to_string(value).expect("plain data serializes")
-    }
-
-    #[test]
-    fn the_saved_form_is_that_of_the_command_line_groups() {
-        // Checkpoints written before the configuration had its own types hold the clap groups'
-        // JSON; it must read back as the same run.
-        let mut args = OptimArgs::for_optimizer("rmsprop");
-        args.rho = Some(0.95);
-        args.schedule = Some("step:2:0.5".parse().expect("a valid schedule"));
-        let model = ModelArgs {
-            hidden: vec![8],
-            dropout: 0.25,
-            ..ModelArgs::default()
-        };
-        assert_eq!(json(&OptimConfig::from(&args)), json(&args));
-        assert_eq!(json(&ModelConfig::from(&model)), json(&model));
-        let back: OptimConfig = serde_json::from_str(&json(&args)).expect("the same fields");
-        assert_eq!(back, OptimConfig::from(&args));
     }
 }

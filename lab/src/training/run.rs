@@ -18,7 +18,7 @@ use super::datasets::Datasets;
 use super::metrics::{metrics_csv, EpochMetrics, Observer, StepInfo};
 use super::model::{evaluate, Model, EVAL_BATCH};
 use super::LrDecay;
-use crate::cli::option_error;
+use crate::option_names::option_error;
 use crate::report::{write_atomic, ReportError};
 
 /// Why training stopped early.
