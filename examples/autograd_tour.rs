@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use examples::training::writable_out_dir;
+use lab::training::writable_out_dir;
 
 /// The tour takes no options; parsing still refuses any, so a typo is not silently ignored.
 #[derive(Parser)]
@@ -21,8 +21,8 @@ use examples::training::writable_out_dir;
 struct Cli {}
 
 fn main() -> ExitCode {
-    examples::main_wrapper(|| {
-        examples::parse_args(Cli::command());
+    lab::program::main_wrapper(|| {
+        lab::program::parse_args(Cli::command());
         tour()
     })
 }
@@ -41,7 +41,7 @@ fn tour() -> Result<ExitCode, (u8, String)> {
         }
     }));
 
-    let tour = examples::tour::tour();
+    let tour = lab::tour::tour();
     print!("{}", tour.text);
 
     let dir = Path::new("runs/tour");

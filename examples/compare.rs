@@ -17,12 +17,12 @@ use std::time::Instant;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use examples::comparison::{compare, CompareArgs};
-use examples::training::{writable_out_dir, Datasets, TrainError};
+use lab::comparison::{compare, CompareArgs};
+use lab::training::{writable_out_dir, Datasets, TrainError};
 
 fn main() -> ExitCode {
-    examples::main_wrapper(|| {
-        let matches = examples::parse_args(CompareArgs::command());
+    lab::program::main_wrapper(|| {
+        let matches = lab::program::parse_args(CompareArgs::command());
         let args = CompareArgs::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
         args.check().map_err(|message| (2, message))?;
         run(&args).map(|()| ExitCode::SUCCESS)

@@ -108,9 +108,9 @@ struct Stdout(io::Stdout);
 
 impl Stdout {
     /// Refuses a closed stdout (`>&-`), where every line would vanish unseen (see
-    /// `examples::stdout_is_closed`).
+    /// `lab::program::stdout_is_closed`).
     fn open() -> io::Result<Stdout> {
-        if examples::stdout_is_closed() {
+        if lab::program::stdout_is_closed() {
             return Err(named(io::Error::other("it is closed")));
         }
         Ok(Stdout(io::stdout()))

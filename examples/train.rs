@@ -25,8 +25,8 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use examples::cli::{DataArgs, TrainArgs};
-use examples::training::{
+use lab::cli::{DataArgs, TrainArgs};
+use lab::training::{
     checkpoint_dir, holds_checkpoint, prepare_out_dir, Datasets, EpochMetrics, LrDecay, Model,
     Observer, OutDirError, StepInfo, TrainError, Trainer,
 };
@@ -35,9 +35,9 @@ use examples::training::{
 const TARGET: f64 = 0.98;
 
 fn main() -> ExitCode {
-    examples::main_wrapper(|| {
+    lab::program::main_wrapper(|| {
         // The matches say which options the user typed, which --resume needs to refuse them.
-        let matches = examples::parse_args(TrainArgs::command());
+        let matches = lab::program::parse_args(TrainArgs::command());
         let args = TrainArgs::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
         args.check().map_err(|message| (2, message))?;
         run(&args, &matches)

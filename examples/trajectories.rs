@@ -16,18 +16,18 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
-use examples::claims;
-use examples::cli::option_error;
-use examples::plot::{self, Track};
-use examples::training::writable_out_dir;
-use examples::trajectory::{run_noisy, Cli, TrajectoryError};
+use lab::claims;
+use lab::option_names::option_error;
+use lab::plot::{self, Track};
+use lab::training::writable_out_dir;
+use lab::trajectory::{run_noisy, Cli, TrajectoryError};
 
 fn main() -> ExitCode {
-    examples::main_wrapper(main_body)
+    lab::program::main_wrapper(main_body)
 }
 
 fn main_body() -> Result<ExitCode, (u8, String)> {
-    let matches = examples::parse_args(Cli::command());
+    let matches = lab::program::parse_args(Cli::command());
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     cli.check().map_err(|message| (2, message))?;
     // The JSON echoes the optimizer's name as typed: tools that passed `nag` look for `nag`.
@@ -75,7 +75,7 @@ fn run_one(cli: &Cli, typed_optimizer: Option<String>) -> Result<(), String> {
         PathBuf::from("runs/trajectories").join(format!("{}_{}.png", surface.name(), optimizer))
     });
     create_parent(&out)?;
-    examples::check_picture_path("--out", &out, &["png", "svg", "gif"])?;
+    lab::program::check_picture_path("--out", &out, &["png", "svg", "gif"])?;
     let tracks = [Track {
         label: optimizer,
         optimizer,

@@ -157,7 +157,7 @@ fn a_folder_held_by_another_program_is_refused_and_left_alone() {
     fs::write(out.join("notes.txt"), b"the user's").unwrap();
     let before = snapshot(&dir);
     // This test holds the folder as a running program would.
-    let held = examples::training::lock_out_dir("--out-dir", &out).unwrap();
+    let held = lab::training::lock_out_dir("--out-dir", &out).unwrap();
     let cases: [(&str, &[&str]); 3] = [
         ("train", &["--out-dir", "out"]),
         ("compare", &["--out-dir", "out"]),

@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::program::{dead_pid, failed, mnist_dir, snapshot, temp_dir, train};
-use examples::training::{LrDecay, ModelConfig, OptimConfig, RunConfig, Trainer, CHECKPOINT_FILE};
+use lab::training::{LrDecay, ModelConfig, OptimConfig, RunConfig, Trainer, CHECKPOINT_FILE};
 
 /// A small run's checkpoint (10-16-3 on the blobs), trained for one epoch, in `dir`.
 fn small_checkpoint(dir: &Path) -> PathBuf {

@@ -1,11 +1,12 @@
-//! Small synthetic data for the tests of `train` and `compare`: no MNIST needed.
+//! Helpers of the tests that run the programs: running them (`program.rs`), and small
+//! synthetic data to train on in the same test (no MNIST needed).
 #![allow(dead_code)] // each test binary uses a different part of these helpers
 
 pub mod program;
 
 use autograd::Tensor;
 use data::Split;
-use examples::training::Datasets;
+use lab::training::Datasets;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 

@@ -1,0 +1,355 @@
+//! `trajectories --all`: the seven optimizers on the course's surfaces, and the course's claims
+//! checked against the numbers.
+//!
+//! Three experiments, each a start point, a step budget and one setting per optimizer:
+//!
+//! | experiment | start       | steps | shows                                                     |
+//! |------------|-------------|-------|-----------------------------------------------------------|
+//! | saddle     | (1, 0.001)  | 300   | who leaves the saddle of x² − y² (first step with \|y\| > 1) |
+//! | beale      | (1, 1.5)    | 2000  | who reaches Beale's minimum (first step with f < 0.001)   |
+//! | booth      | (−4, −4)    | 300   | zig-zag and overshoot near a minimum (SGD, Momentum, NAG) |
+//!
+//! Learning rates are not picked by hand: [`tune`] runs each optimizer on Beale for every λ of
+//! [`LR_GRID`] and keeps the one that reaches `f < 1e-3` in the fewest steps (lowest final loss
+//! if none does), so every method is shown at its best on Beale, and the saddle is run with the
+//! same rates (out of sample). Momentum and NAG use μ = 0.9; RMSProp γ = 0.9. AdaDelta has no
+//! learning rate in the course form and runs untuned (γ = 0.9, ε = 1e-6, its defaults).
+//! Where a claim compares Momentum with SGD "at the same λ", SGD is rerun at Momentum's λ.
+//!
+//! On Booth, SGD takes λ = 0.1 and Momentum and NAG λ = 0.01 with μ = 0.9: the same long-run
+//! step λ/(1 − μ) = 0.1, and a rate at which SGD zig-zags across the bowl's steep direction
+//! (its factor there is 1 − 0.1·18 = −0.8).
+//!
+//! Every verdict is computed from the runs; a claim that did not hold is reported as such.
+//!
+//! This file holds the experiments and their table; `claims/tuning.rs` picks the learning
+//! rates, `claims/measures.rs` reads step counts and overshoots off a path, and
+//! `claims/verdicts.rs` checks the claims. The claims that need surfaces or settings of their
+//! own are experiments of their own, each file with its choices written at the top:
+//! `claims/noise.rs` (noisy gradients), `claims/heavy_ball.rs` (local minimum, decreasing μ,
+//! too large λ), `claims/adaptive.rs` (AdaGrad's two problems, RMSProp, AdaDelta) and
+//! `claims/adam_parts.rs` (Adam as Momentum plus RMSProp), and, with `--mnist`,
+//! `claims/mnist.rs` (AdaGrad's vanishing rate in real training) and `claims/mnist_noise.rs`
+//! (Momentum averaging the mini-batch noise in real training). Their verdicts are functions of
+//! the measured numbers alone, so that they can be tested on numbers made by hand.
+
+use std::fmt::Write;
+
+use optim::Hyper;
+
+use crate::plot::{LinePlot, Series};
+use crate::surfaces::Surface;
+use crate::trajectory::{run, Trajectory, TrajectoryError};
+
+pub mod adam_parts;
+pub mod adaptive;
+pub mod heavy_ball;
+mod measures;
+pub mod mnist;
+pub mod mnist_noise;
+pub mod noise;
+mod tuning;
+mod verdicts;
+
+pub use measures::{escape_step, overshoot, steps_to_minimum};
+pub use tuning::{tune, tuning_text, Tuning, LR_GRID};
+pub use verdicts::{verdict_text, verdicts, Verdict};
+
+use tuning::base_hyper;
+
+/// A picture of an experiment: paths over a surface's contour lines, or lines over the steps.
+#[derive(Debug, Clone)]
+pub enum Picture {
+    /// Paths drawn over the contours of `surface`.
+    Paths {
+        /// File stem (`"noise"`).
+        name: &'static str,
+        /// The surface under the paths.
+        surface: Surface,
+        /// Title above the picture.
+        title: String,
+        /// `(legend label, optimizer whose colour it takes, points)` per path.
+        tracks: Vec<(String, &'static str, Vec<[f32; 2]>)>,
+    },
+    /// A line chart against the step.
+    Lines {
+        /// File stem (`"oscillation"`).
+        name: &'static str,
+        /// The chart.
+        plot: LinePlot,
+    },
+}
+
+impl Picture {
+    /// The file stem.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Picture::Paths { name, .. } | Picture::Lines { name, .. } => name,
+        }
+    }
+}
+
+/// The verdicts and pictures of one experiment file.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Lines to print before the verdicts (may be empty).
+    pub text: String,
+    /// The verdicts, in the order of the claims.
+    pub verdicts: Vec<Verdict>,
+    /// The pictures to draw.
+    pub pictures: Vec<Picture>,
+}
+
+/// A line chart of `series` against the step (step 0 is the start).
+pub(crate) fn lines(
+    name: &'static str,
+    title: &str,
+    y_label: &str,
+    log_y: bool,
+    series: Vec<(String, Vec<f64>)>,
+) -> Picture {
+    Picture::Lines {
+        name,
+        plot: LinePlot {
+            title: title.to_string(),
+            x_label: "step".to_string(),
+            y_label: y_label.to_string(),
+            log_y,
+            series: series
+                .into_iter()
+                .map(|(name, ys)| Series {
+                    name,
+                    points: ys
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, y)| (i as f64, y))
+                        .collect(),
+                    color: None,
+                })
+                .collect(),
+            size: crate::plot::SIZE,
+            y_min: None,
+            markers: false,
+            legend_bottom: false,
+        },
+    }
+}
+
+/// The claims with experiments of their own, in the order of the chapter.
+///
+/// # Errors
+/// [`TrajectoryError`] if a run fails (a bug in the settings).
+pub fn check_more() -> Result<Vec<Checked>, TrajectoryError> {
+    Ok(vec![
+        noise::check()?,
+        heavy_ball::check()?,
+        adaptive::check()?,
+        adam_parts::check()?,
+    ])
+}
+
+/// One optimizer with its hyperparameters, as run in an experiment.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    /// Which optimizer: its name in `optim::catalog`.
+    pub optimizer: &'static str,
+    /// Its hyperparameters (`None` fields take the documented defaults).
+    pub hyper: Hyper,
+}
+
+impl Setting {
+    /// The legend text: the name and the hyperparameters set, e.g. `momentum λ=0.01 μ=0.9`.
+    pub fn label(&self) -> String {
+        let h = &self.hyper;
+        let mut s = self.optimizer.to_string();
+        for (sym, v) in [("λ", h.lr), ("μ", h.momentum), ("γ", h.gamma), ("ε", h.eps)] {
+            if let Some(v) = v {
+                let _ = write!(s, " {sym}={v}");
+            }
+        }
+        s
+    }
+}
+
+/// A surface, a start point, a step budget and the optimizers to run.
+#[derive(Debug, Clone)]
+pub struct Experiment {
+    /// File stem of the picture and heading of the table (`"saddle"`).
+    pub name: &'static str,
+    /// The surface.
+    pub surface: Surface,
+    /// Where every optimizer starts.
+    pub start: [f32; 2],
+    /// Steps per optimizer.
+    pub steps: usize,
+    /// The optimizers and their settings.
+    pub settings: Vec<Setting>,
+}
+
+/// One setting's outcome: its full path, or the path up to the step where it diverged.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// What was run.
+    pub setting: Setting,
+    /// The path (complete unless `diverged_at` is set).
+    pub path: Trajectory,
+    /// The step at which the point or loss stopped being finite.
+    pub diverged_at: Option<usize>,
+}
+
+pub(crate) fn hyper(
+    lr: Option<f32>,
+    momentum: Option<f32>,
+    rho: Option<f32>,
+    eps: Option<f32>,
+) -> Hyper {
+    Hyper {
+        lr,
+        momentum,
+        gamma: rho,
+        eps,
+        ..Hyper::default()
+    }
+}
+
+/// Steps allowed on Beale when tuning (and in the Beale experiment).
+pub const BEALE_STEPS: usize = 2000;
+
+/// The saddle's start point in `--all`: near the stable manifold `y = 0`, where the gradient's
+/// `y` part, `−2y`, is tiny.
+pub const SADDLE_START: [f32; 2] = [1.0, 1e-3];
+
+/// Steps on the saddle.
+pub const SADDLE_STEPS: usize = 300;
+
+/// Beale's start point in `--all`.
+pub const BEALE_START: [f32; 2] = [1.0, 1.5];
+
+/// The settings of the saddle and Beale experiments, from the tuning.
+pub fn settings(tunings: &[Tuning]) -> Vec<Setting> {
+    tunings
+        .iter()
+        .map(|t| Setting {
+            optimizer: t.optimizer,
+            hyper: Hyper {
+                lr: t.chosen,
+                ..base_hyper(t.optimizer)
+            },
+        })
+        .collect()
+}
+
+/// The three experiments of `--all`, with the learning rates of `tunings`.
+pub fn experiments(tunings: &[Tuning]) -> Vec<Experiment> {
+    vec![
+        Experiment {
+            name: "saddle",
+            surface: Surface::Saddle,
+            start: SADDLE_START,
+            steps: SADDLE_STEPS,
+            settings: settings(tunings),
+        },
+        Experiment {
+            name: "beale",
+            surface: Surface::Beale,
+            start: BEALE_START,
+            steps: BEALE_STEPS,
+            settings: settings(tunings),
+        },
+        Experiment {
+            name: "booth",
+            surface: Surface::Booth,
+            start: [-4.0, -4.0],
+            steps: 300,
+            settings: vec![
+                Setting {
+                    optimizer: "sgd",
+                    hyper: hyper(Some(0.1), None, None, None),
+                },
+                Setting {
+                    optimizer: "momentum",
+                    hyper: hyper(Some(0.01), Some(0.9), None, None),
+                },
+                Setting {
+                    optimizer: "nesterov",
+                    hyper: hyper(Some(0.01), Some(0.9), None, None),
+                },
+            ],
+        },
+    ]
+}
+
+/// Runs every setting of `exp`.
+///
+/// # Errors
+/// [`TrajectoryError::Optim`] if a setting is invalid (a bug in the table); divergence is an
+/// outcome, not an error.
+pub fn run_experiment(exp: &Experiment) -> Result<Vec<Outcome>, TrajectoryError> {
+    exp.settings
+        .iter()
+        .map(
+            |s| match run(exp.surface, s.optimizer, exp.start, exp.steps, &s.hyper) {
+                Ok(path) => Ok(Outcome {
+                    setting: s.clone(),
+                    path,
+                    diverged_at: None,
+                }),
+                Err(TrajectoryError::Diverged { step, partial }) => Ok(Outcome {
+                    setting: s.clone(),
+                    path: partial,
+                    diverged_at: Some(step),
+                }),
+                Err(e) => Err(e),
+            },
+        )
+        .collect()
+}
+
+/// The table printed for one experiment: final point, final loss, and the step count that
+/// matters on this surface.
+pub fn table(exp: &Experiment, outcomes: &[Outcome]) -> String {
+    let mut out = String::new();
+    let [x0, y0] = exp.start;
+    let _ = writeln!(
+        out,
+        "{} from ({x0}, {y0}), {} steps",
+        exp.surface.name(),
+        exp.steps
+    );
+    let what = match exp.surface {
+        Surface::Saddle => "steps to |y| > 1",
+        _ => "steps to f < 1e-3",
+    };
+    let _ = writeln!(
+        out,
+        "  {:<32} {:>22} {:>12} {:>18}",
+        "optimizer", "final point", "final loss", what
+    );
+    for o in outcomes {
+        let p = o.path.points.last().copied().unwrap_or([f32::NAN; 2]);
+        let loss = o.path.losses.last().copied().unwrap_or(f32::NAN);
+        let count = match exp.surface {
+            Surface::Saddle => escape_step(&o.path),
+            s => steps_to_minimum(&o.path, s.min_value().unwrap_or(0.0), 1e-3),
+        };
+        let count = match (count, o.diverged_at) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(step)) => format!("diverged at {step}"),
+            (None, None) => "never".to_string(),
+        };
+        let num = |v: f32| {
+            if v.abs() < 1e4 {
+                format!("{v:.4}")
+            } else {
+                format!("{v:.2e}")
+            }
+        };
+        let point = format!("({}, {})", num(p[0]), num(p[1]));
+        let _ = writeln!(
+            out,
+            "  {:<32} {point:>22} {loss:>12.4e} {count:>18}",
+            o.setting.label()
+        );
+    }
+    out
+}

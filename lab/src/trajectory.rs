@@ -1,0 +1,410 @@
+//! One optimizer's path on a 2-D surface, and the `trajectories` command line.
+//!
+//! [`run`] puts the point `(x, y)` in an autograd tensor of shape `[2]`, hands it to an `optim`
+//! optimizer and steps, evaluating the surface through the optimizer's closure (so NAG in the
+//! course form can take its gradient at the look-ahead point). The picture therefore shows
+//! exactly what the library does.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use autograd::{no_grad, Parameters, Tensor};
+use clap::Parser;
+use optim::{Form, Hyper, Optim, OptimError};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{form_parser, optimizer_parser};
+use crate::surfaces::Surface;
+
+/// A path: what `trajectories --json` prints.
+///
+/// `points` has `steps + 1` entries (the start, then the point after each step) and
+/// `losses[i] = f(points[i])`, computed with the same autograd ops the optimizer saw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trajectory {
+    /// The surface's name (`"beale"`).
+    pub function: String,
+    /// The optimizer's canonical name (`"adam"`, `"nesterov"` for `nag`).
+    pub optimizer: String,
+    /// `[x, y]` at the start and after each step.
+    pub points: Vec<[f32; 2]>,
+    /// `f(x, y)` at each point.
+    pub losses: Vec<f32>,
+}
+
+/// Why [`run`] stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrajectoryError {
+    /// The optimizer refused its hyperparameters.
+    Optim(OptimError),
+    /// A point or its loss became NaN or infinite.
+    Diverged {
+        /// The step that produced it (1-based).
+        step: usize,
+        /// The path up to and including the bad point.
+        partial: Trajectory,
+    },
+}
+
+impl fmt::Display for TrajectoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrajectoryError::Optim(e) => write!(f, "{e}"),
+            TrajectoryError::Diverged { step, partial } => {
+                let p = partial.points.last().copied().unwrap_or([f32::NAN; 2]);
+                let loss = partial.losses.last().copied().unwrap_or(f32::NAN);
+                write!(
+                    f,
+                    "{} on {} diverged at step {step}: point ({}, {}), loss {loss} \
+                     (try a smaller --lr)",
+                    partial.optimizer, partial.function, p[0], p[1]
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for TrajectoryError {}
+
+impl From<OptimError> for TrajectoryError {
+    fn from(e: OptimError) -> Self {
+        TrajectoryError::Optim(e)
+    }
+}
+
+/// Gaussian noise added to every gradient the optimizer sees: `g ← g + σ·n`, `n ~ N(0, I)`.
+///
+/// The draws come from a ChaCha8 stream seeded by `seed`, so the same seed gives the same path
+/// on every machine; the recorded losses stay those of the exact function.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Noise {
+    /// Standard deviation `σ` of each gradient coordinate's noise.
+    pub sigma: f32,
+    /// Seed of the random stream.
+    pub seed: u64,
+}
+
+impl Noise {
+    /// The first `count` standard normal pairs of the stream of `seed`: draw `i` is what step
+    /// `i + 1` of a noisy run adds to its gradient, times `σ`.
+    pub fn draws(seed: u64, count: usize) -> Vec<[f32; 2]> {
+        let mut g = Gaussian(ChaCha8Rng::seed_from_u64(seed));
+        (0..count).map(|_| g.pair()).collect()
+    }
+}
+
+/// A sampler of standard normal pairs (Box–Muller), the two coordinates of one draw.
+struct Gaussian(ChaCha8Rng);
+
+impl Gaussian {
+    fn pair(&mut self) -> [f32; 2] {
+        // 1 − u lies in (0, 1], so the logarithm is finite.
+        let u: f64 = 1.0 - self.0.random::<f64>();
+        let v: f64 = self.0.random::<f64>();
+        let r = (-2.0 * u.ln()).sqrt();
+        let a = std::f64::consts::TAU * v;
+        [(r * a.cos()) as f32, (r * a.sin()) as f32]
+    }
+}
+
+/// Runs `optimizer` (a name or alias of `optim::catalog`) for `steps` steps on `surface` from
+/// `start`.
+///
+/// # Errors
+/// - [`TrajectoryError::Optim`] for an unknown optimizer, or when `hyper` holds an invalid value
+///   (the message names it);
+/// - [`TrajectoryError::Diverged`] at the first step whose point or loss is not finite
+///   (the start itself counts as step 0).
+///
+/// ```
+/// use lab::surfaces::Surface;
+/// use lab::trajectory::run;
+/// let hyper = optim::Hyper { lr: Some(0.1), ..Default::default() };
+/// let t = run(Surface::Saddle, "sgd", [1.0, 0.0], 1, &hyper).unwrap();
+/// // x ← x − λ·2x = 1 − 0.2
+/// assert_eq!(t.points, vec![[1.0, 0.0], [0.8, 0.0]]);
+/// ```
+pub fn run(
+    surface: Surface,
+    optimizer: &str,
+    start: [f32; 2],
+    steps: usize,
+    hyper: &Hyper,
+) -> Result<Trajectory, TrajectoryError> {
+    run_noisy(surface, optimizer, start, steps, hyper, None)
+}
+
+/// [`run`] with an optional gradient [`Noise`].
+///
+/// # Errors
+/// As [`run`].
+pub fn run_noisy(
+    surface: Surface,
+    optimizer: &str,
+    start: [f32; 2],
+    steps: usize,
+    hyper: &Hyper,
+    noise: Option<Noise>,
+) -> Result<Trajectory, TrajectoryError> {
+    run_with(
+        surface,
+        |params| optim::by_name(optimizer, params, hyper),
+        start,
+        steps,
+        noise,
+    )
+}
+
+/// [`run_noisy`] with an optimizer built by `build` from the one parameter `(x, y)`, for
+/// settings `optim::Hyper` cannot express (a [`MomentumSchedule`](optim::MomentumSchedule)).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(
+    surface: Surface,
+    build: impl FnOnce(Parameters) -> Result<Box<dyn Optim>, OptimError>,
+    start: [f32; 2],
+    steps: usize,
+    noise: Option<Noise>,
+) -> Result<Trajectory, TrajectoryError> {
+    let p = Tensor::from_vec(start.to_vec(), &[2])
+        .expect("2 values for shape [2]")
+        .requires_grad();
+    let mut params = Parameters::new();
+    params.push("xy", p.clone());
+    let mut opt = build(params)?;
+    let mut rng = noise.map(|n| (n.sigma, Gaussian(ChaCha8Rng::seed_from_u64(n.seed))));
+
+    let mut traj = Trajectory {
+        function: surface.name().to_string(),
+        optimizer: opt.name().to_string(),
+        points: Vec::with_capacity(steps + 1),
+        losses: Vec::with_capacity(steps + 1),
+    };
+    let record = |traj: &mut Trajectory, step: usize| -> Result<(), TrajectoryError> {
+        let v = p.to_vec();
+        let point = [v[0], v[1]];
+        let loss = no_grad(|| surface.eval(&p).item());
+        traj.points.push(point);
+        traj.losses.push(loss);
+        if point.iter().all(|c| c.is_finite()) && loss.is_finite() {
+            Ok(())
+        } else {
+            Err(TrajectoryError::Diverged {
+                step,
+                partial: traj.clone(),
+            })
+        }
+    };
+    record(&mut traj, 0)?;
+    for step in 1..=steps {
+        opt.step_with_closure(&mut || {
+            p.zero_grad();
+            let loss = surface.eval(&p);
+            loss.backward();
+            if let Some((sigma, gauss)) = rng.as_mut() {
+                let n = gauss.pair();
+                if let Some(g) = p.grad_slot().as_mut() {
+                    for (gi, ni) in g.iter_mut().zip(n) {
+                        *gi += *sigma * ni;
+                    }
+                }
+            }
+            loss.item()
+        })?;
+        record(&mut traj, step)?;
+    }
+    Ok(traj)
+}
+
+/// The gradient `∇f(x, y)` of `surface` at `point`, by autograd in `f32` (what an optimizer
+/// would be given there).
+pub fn gradient(surface: Surface, point: [f32; 2]) -> [f32; 2] {
+    let p = Tensor::from_vec(point.to_vec(), &[2])
+        .expect("2 values for shape [2]")
+        .requires_grad();
+    surface.eval(&p).backward();
+    let g = p.grad().map(|g| g.iter().copied().collect::<Vec<f32>>());
+    let g = g.unwrap_or_else(|| vec![0.0, 0.0]);
+    [g[0], g[1]]
+}
+
+/// Parses `"X,Y"` (e.g. `-1.2,1.0`) into a point.
+///
+/// # Errors
+/// A message naming the bad text, for clap to print.
+pub fn parse_point(s: &str) -> Result<[f32; 2], String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let [x, y] = parts.as_slice() else {
+        return Err(format!(
+            "expected X,Y (two numbers separated by a comma), got `{s}`"
+        ));
+    };
+    let num = |t: &str| {
+        t.parse::<f32>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("`{t}` is not a finite number (in `{s}`)"))
+    };
+    Ok([num(x)?, num(y)?])
+}
+
+/// The most steps `--steps` accepts: no picture needs more, and a longer path only costs
+/// minutes of computing and memory for points that cannot be told apart.
+pub const MAX_STEPS: usize = 100_000;
+
+/// Parses `--steps`: a whole number up to [`MAX_STEPS`].
+fn parse_steps(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= MAX_STEPS => Ok(n),
+        Ok(_) => Err(format!("at most {MAX_STEPS} steps are drawn")),
+        Err(_) => Err(format!("`{text}` is not a whole number of steps")),
+    }
+}
+
+/// The `trajectories` command line.
+///
+/// Hyperparameters left out take the optimizer's documented defaults (`optim::Hyper`'s `None`).
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "trajectories",
+    about = "Optimizers' paths on 2-D test functions, as in the course's pictures",
+    after_help = "Examples:\n  trajectories --function beale --optimizer adam --start 1,1.5 --steps 500 --lr 0.05\n  \
+                  trajectories --function saddle --optimizer sgd --start=-1,0.001 --steps 50 --json\n  \
+                  trajectories --all --out-dir docs/img"
+)]
+pub struct Cli {
+    /// The test function.
+    #[arg(long, value_enum, required_unless_present = "all")]
+    pub function: Option<Surface>,
+    /// The optimizer (nag is an alias of nesterov), read as its canonical name.
+    #[arg(long, value_parser = optimizer_parser(), required_unless_present = "all")]
+    pub optimizer: Option<String>,
+    /// Start point X,Y (default: the function's own, e.g. 1,1.5 for beale).
+    #[arg(long, value_name = "X,Y", value_parser = parse_point, allow_hyphen_values = true)]
+    pub start: Option<[f32; 2]>,
+    /// Number of steps (at most 100000).
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = parse_steps)]
+    pub steps: usize,
+    /// Learning rate λ.
+    #[arg(long, value_name = "L", allow_hyphen_values = true)]
+    pub lr: Option<f32>,
+    /// Momentum coefficient μ (momentum, nesterov).
+    #[arg(long, value_name = "M", allow_hyphen_values = true)]
+    pub momentum: Option<f32>,
+    /// Moving-average coefficient γ (rmsprop, adadelta).
+    #[arg(long, value_name = "R", allow_hyphen_values = true)]
+    pub rho: Option<f32>,
+    /// Adam's β1.
+    #[arg(long, value_name = "B1", allow_hyphen_values = true)]
+    pub beta1: Option<f32>,
+    /// Adam's β2.
+    #[arg(long, value_name = "B2", allow_hyphen_values = true)]
+    pub beta2: Option<f32>,
+    /// ε of the adaptive methods.
+    #[arg(long, value_name = "E", allow_hyphen_values = true)]
+    pub eps: Option<f32>,
+    /// Follow the course's formulas or PyTorch's.
+    #[arg(long, value_parser = form_parser())]
+    pub form: Option<Form>,
+    /// Add Gaussian noise of standard deviation SIGMA to every gradient coordinate.
+    #[arg(long, value_name = "SIGMA", value_parser = parse_sigma)]
+    pub noise: Option<f32>,
+    /// Seed of the gradient noise: the same seed gives the same path.
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "noise")]
+    pub seed: u64,
+    /// Print the path as one JSON object instead of drawing it.
+    #[arg(long, conflicts_with = "out")]
+    pub json: bool,
+    /// Picture to write (.png, .svg or .gif); default runs/trajectories/FUNCTION_OPTIMIZER.png.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Run the course's comparison: all seven optimizers on the saddle and on Beale, the
+    /// experiments of the other claims (noise, local minimum, decreasing μ, too large λ,
+    /// AdaGrad's rate and units, Adam's parts), check every claim and draw one PNG each.
+    #[arg(
+        long,
+        conflicts_with_all = ["function", "optimizer", "start", "json", "out", "lr", "momentum", "rho", "beta1", "beta2", "eps", "form", "noise"]
+    )]
+    pub all: bool,
+    /// With --all: where the pictures go [default: runs/trajectories] (one run alone writes
+    /// --out).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// With --all: also check AdaGrad's vanishing rate on MNIST (downloads it if needed).
+    #[arg(long)]
+    pub mnist: bool,
+    /// With --all: also write animated GIFs (one run alone draws a GIF when --out ends in .gif).
+    #[arg(long)]
+    pub gif: bool,
+}
+
+/// Parses a noise level: a finite number ≥ 0.
+///
+/// # Errors
+/// A message naming the bad text, for clap to print.
+pub fn parse_sigma(s: &str) -> Result<f32, String> {
+    s.trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("`{s}` is not a finite number ≥ 0"))
+}
+
+impl Cli {
+    /// Refuses the options of `--all` given to a single run, where they would do nothing.
+    ///
+    /// # Errors
+    /// A one-line message naming the option and what to use instead.
+    pub fn check(&self) -> Result<(), String> {
+        if self.all {
+            return Ok(());
+        }
+        let instead = [
+            (self.gif, "--gif", "for one run, give --out NAME.gif"),
+            (
+                self.out_dir.is_some(),
+                "--out-dir",
+                "for one run, give --out PATH",
+            ),
+            (
+                self.mnist,
+                "--mnist",
+                "it is one of the claims --all checks",
+            ),
+        ];
+        match instead.into_iter().find(|(given, _, _)| *given) {
+            Some((_, option, hint)) => Err(format!("{option} applies to --all only; {hint}")),
+            None => Ok(()),
+        }
+    }
+
+    /// Where `--all` writes its pictures.
+    pub fn out_dir(&self) -> PathBuf {
+        (self.out_dir.clone()).unwrap_or_else(|| PathBuf::from("runs/trajectories"))
+    }
+
+    /// The gradient noise asked for, if any.
+    pub fn noise(&self) -> Option<Noise> {
+        self.noise.map(|sigma| Noise {
+            sigma,
+            seed: self.seed,
+        })
+    }
+
+    /// The hyperparameters given on the command line; the rest stay `None` (defaults).
+    pub fn hyper(&self) -> Hyper {
+        Hyper {
+            lr: self.lr,
+            momentum: self.momentum,
+            gamma: self.rho,
+            beta1: self.beta1,
+            beta2: self.beta2,
+            eps: self.eps,
+            form: self.form.unwrap_or_default(),
+            ..Hyper::default()
+        }
+    }
+}
