@@ -1,6 +1,6 @@
 //! # atomic_file — replace a file all at once, or not at all
 //!
-//! Checkpoints (`nn`), downloaded datasets (`data`) and reports (`examples`) are all written
+//! Checkpoints (`nn`), downloaded datasets (`data`) and reports (`lab`) are all written
 //! the same way, by [`write()`] or [`write_with`]:
 //!
 //! 1. the new contents go to a temporary file in the target's directory, named
