@@ -28,6 +28,8 @@ pub struct Visit {
     pub op: &'static str,
     /// The node's shape.
     pub shape: Vec<usize>,
+    /// The name given with [`Tensor::named`], if any.
+    pub name: Option<String>,
 }
 
 /// Options of a backward pass.
@@ -101,6 +103,7 @@ impl Tensor {
                     id: node.id(),
                     op: node.op_name().unwrap_or("leaf"),
                     shape: node.shape(),
+                    name: node.name(),
                 });
             }
             let grad_fn = if options.retain_graph {

@@ -46,10 +46,9 @@ impl Tensor {
     /// ```
     pub fn to_svg(&self) -> String {
         let nodes = nodes_below(self);
-        let columns = columns(&nodes);
-        let boxes = place(&nodes, &columns);
-        let width = boxes.iter().map(|b| b.x + b.w).fold(0.0, f64::max) + PAD;
-        let height = boxes.iter().map(|b| b.y + b.h).fold(0.0, f64::max) + PAD;
+        let layout = Layout::of(&nodes);
+        let width = layout.boxes.iter().map(|b| b.x + b.w).fold(0.0, f64::max) + PAD;
+        let height = layout.boxes.iter().map(|b| b.y + b.h).fold(0.0, f64::max) + PAD;
         let mut svg = String::new();
         let _ = write!(
             svg,
@@ -60,29 +59,15 @@ impl Tensor {
              L0,10 z\" fill=\"#555\"/></marker></defs>\n<rect width=\"100%\" height=\"100%\" \
              fill=\"white\"/>\n"
         );
-        let index: HashMap<usize, usize> = (nodes.iter().enumerate())
-            .map(|(i, n)| (n.id(), i))
-            .collect();
-        for (i, node) in nodes.iter().enumerate() {
-            let inputs = node.inputs();
-            for (k, input) in inputs.iter().enumerate() {
-                let (from, to) = (&boxes[index[&input.id()]], &boxes[i]);
-                let (x0, y0) = (from.x + from.w, from.y + from.h / 2.0);
-                let (x1, y1) = (
-                    to.x,
-                    to.y + to.h * (k + 1) as f64 / (inputs.len() + 1) as f64,
-                );
-                let bend = (x1 - x0) / 2.0;
-                let _ = writeln!(
-                    svg,
-                    "<path d=\"M{x0:.1},{y0:.1} C{:.1},{y0:.1} {:.1},{y1:.1} {x1:.1},{y1:.1}\" \
-                     fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\" marker-end=\"url(#arrow)\"/>",
-                    x0 + bend,
-                    x1 - bend
-                );
-            }
+        for edge in &layout.edges {
+            let _ = writeln!(
+                svg,
+                "<path d=\"{}\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\" \
+                 marker-end=\"url(#arrow)\"/>",
+                curve(edge)
+            );
         }
-        for (node, b) in nodes.iter().zip(&boxes) {
+        for (node, b) in nodes.iter().zip(&layout.boxes) {
             let fill = if node.id() == self.id() {
                 "#fff2cc" // the tensor drawn
             } else if node.is_leaf() && node.needs_grad() {
@@ -203,26 +188,20 @@ fn nodes_below(root: &Tensor) -> Vec<Tensor> {
     order
 }
 
-/// Each node's column: one right of its furthest input, then pulled right up to one left of
-/// its nearest consumer (so a constant added at the end sits next to where it is used).
-fn columns(nodes: &[Tensor]) -> Vec<usize> {
-    let index: HashMap<usize, usize> = (nodes.iter().enumerate())
-        .map(|(i, n)| (n.id(), i))
-        .collect();
-    let inputs: Vec<Vec<usize>> = (nodes.iter())
-        .map(|n| n.inputs().iter().map(|i| index[&i.id()]).collect())
-        .collect();
-    let mut column = vec![0usize; nodes.len()];
-    for i in 0..nodes.len() {
-        column[i] = inputs[i].iter().map(|&j| column[j] + 1).max().unwrap_or(0);
+/// A smooth path through an edge's points: horizontal at both ends, S-shaped between.
+fn curve(points: &[(f64, f64)]) -> String {
+    let mut d = format!("M{:.1},{:.1}", points[0].0, points[0].1);
+    for pair in points.windows(2) {
+        let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+        let bend = (x1 - x0) / 2.0;
+        let _ = write!(
+            d,
+            " C{:.1},{y0:.1} {:.1},{y1:.1} {x1:.1},{y1:.1}",
+            x0 + bend,
+            x1 - bend
+        );
     }
-    for i in (0..nodes.len()).rev() {
-        let consumers = (0..nodes.len()).filter(|&c| inputs[c].contains(&i));
-        if let Some(nearest) = consumers.map(|c| column[c]).min() {
-            column[i] = column[i].max(nearest - 1);
-        }
-    }
-    column
+    d
 }
 
 /// A node's box and its text.
@@ -234,21 +213,148 @@ struct Placed {
     lines: Vec<String>,
 }
 
-/// Boxes for every node: columns left to right, each ordered by the mean row of its inputs
-/// (then of its consumers), stacked and centered vertically.
-fn place(nodes: &[Tensor], column: &[usize]) -> Vec<Placed> {
-    let index: HashMap<usize, usize> = (nodes.iter().enumerate())
-        .map(|(i, n)| (n.id(), i))
-        .collect();
-    let inputs: Vec<Vec<usize>> = (nodes.iter())
-        .map(|n| n.inputs().iter().map(|i| index[&i.id()]).collect())
-        .collect();
+/// Where everything goes: a box per node, and for each edge the points it passes through.
+struct Layout {
+    boxes: Vec<Placed>,
+    edges: Vec<Vec<(f64, f64)>>,
+}
+
+impl Layout {
+    /// The layered layout of the module docs. An edge that spans several columns gets a
+    /// waypoint in each column it crosses, which takes a place in that column's order like a
+    /// node does, so no box is drawn over it.
+    fn of(nodes: &[Tensor]) -> Layout {
+        let index: HashMap<usize, usize> = (nodes.iter().enumerate())
+            .map(|(i, n)| (n.id(), i))
+            .collect();
+        let inputs: Vec<Vec<usize>> = (nodes.iter())
+            .map(|n| n.inputs().iter().map(|i| index[&i.id()]).collect())
+            .collect();
+        let column = columns(&inputs);
+        // Items are the nodes, then the waypoints; each item lists the items it comes from.
+        let mut item_column = column.clone();
+        let mut from: Vec<Vec<usize>> = inputs.clone();
+        let mut routes = Vec::new(); // per edge: its items (input first) and the input's place
+        for (to, ins) in inputs.iter().enumerate() {
+            for (k, &input) in ins.iter().enumerate() {
+                let mut route = vec![input];
+                for c in column[input] + 1..column[to] {
+                    let waypoint = item_column.len();
+                    item_column.push(c);
+                    from.push(vec![*route.last().expect("starts with the input")]);
+                    route.push(waypoint);
+                }
+                from[to][k] = *route.last().expect("starts with the input");
+                route.push(to);
+                routes.push((route, k));
+            }
+        }
+        let order = order_columns(&item_column, &from);
+        let lines: Vec<Vec<String>> = nodes.iter().map(Tensor::label_lines).collect();
+        let size = |item: usize| -> (f64, f64) {
+            match lines.get(item) {
+                Some(lines) => {
+                    let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1);
+                    (
+                        chars as f64 * CHAR + 2.0 * PAD,
+                        lines.len() as f64 * LINE + 2.0 * PAD,
+                    )
+                }
+                None => (0.0, LINE), // a waypoint: room for the edge to pass
+            }
+        };
+        let column_width: Vec<f64> = (order.iter())
+            .map(|col| col.iter().map(|&i| size(i).0).fold(0.0, f64::max))
+            .collect();
+        let column_height: Vec<f64> = (order.iter())
+            .map(|col| col.iter().map(|&i| size(i).1 + GAP_Y).sum::<f64>() - GAP_Y)
+            .collect();
+        let tallest = column_height.iter().copied().fold(0.0, f64::max);
+        let mut at = vec![(0.0, 0.0, 0.0, 0.0); item_column.len()]; // x, y, w, h
+        let mut x = PAD;
+        for (c, col) in order.iter().enumerate() {
+            let mut y = PAD + (tallest - column_height[c]) / 2.0;
+            for &i in col {
+                let (w, h) = size(i);
+                let w = if i < nodes.len() { w } else { column_width[c] };
+                at[i] = (x + (column_width[c] - w) / 2.0, y, w, h);
+                y += h + GAP_Y;
+            }
+            x += column_width[c] + GAP_X;
+        }
+        let mut edges: Vec<Vec<(f64, f64)>> = (routes.iter())
+            .map(|(route, _)| {
+                let (x0, y0, w0, h0) = at[route[0]];
+                let mut points = vec![(x0 + w0, y0 + h0 / 2.0)];
+                for &waypoint in &route[1..route.len() - 1] {
+                    let (x, y, w, h) = at[waypoint];
+                    points.push((x, y + h / 2.0));
+                    points.push((x + w, y + h / 2.0));
+                }
+                points
+            })
+            .collect();
+        // The edges into a node arrive spread down its left side, in the order they come from
+        // top to bottom, so that they do not cross on the way in.
+        for (to, &(x1, y1, _, h1)) in at.iter().enumerate().take(nodes.len()) {
+            let mut arriving: Vec<usize> = (0..routes.len())
+                .filter(|&e| routes[e].0.last() == Some(&to))
+                .collect();
+            let last_y = |e: usize| edges[e].last().expect("an edge has a start").1;
+            arriving.sort_by(|&a, &b| {
+                last_y(a)
+                    .total_cmp(&last_y(b))
+                    .then(routes[a].1.cmp(&routes[b].1))
+            });
+            for (slot, &e) in arriving.iter().enumerate() {
+                let y = y1 + h1 * (slot + 1) as f64 / (arriving.len() + 1) as f64;
+                edges[e].push((x1, y));
+            }
+        }
+        let boxes = (0..nodes.len())
+            .map(|i| {
+                let (x, y, w, h) = at[i];
+                let lines = lines[i].clone();
+                Placed { x, y, w, h, lines }
+            })
+            .collect();
+        Layout { boxes, edges }
+    }
+}
+
+/// Each node's column: one right of its furthest input; a leaf is then pulled right to one
+/// left of its nearest consumer (so a constant added at the end sits next to where it is
+/// used). `inputs[i]` lists node `i`'s inputs, which come before it.
+fn columns(inputs: &[Vec<usize>]) -> Vec<usize> {
+    let mut column = vec![0usize; inputs.len()];
+    for i in 0..inputs.len() {
+        column[i] = inputs[i].iter().map(|&j| column[j] + 1).max().unwrap_or(0);
+    }
+    for i in (0..inputs.len()).filter(|&i| inputs[i].is_empty()) {
+        let consumers = (0..inputs.len()).filter(|&c| inputs[c].contains(&i));
+        if let Some(nearest) = consumers.map(|c| column[c]).min() {
+            column[i] = nearest - 1;
+        }
+    }
+    column
+}
+
+/// The items of each column, top to bottom: sorted by the mean row of the items they come
+/// from, then of the items that come from them, a few sweeps each way.
+fn order_columns(column: &[usize], from: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let width = column.iter().max().map_or(0, |m| m + 1);
     let mut order: Vec<Vec<usize>> = vec![Vec::new(); width];
     for (i, &c) in column.iter().enumerate() {
         order[c].push(i);
     }
-    let mut row = vec![0.0f64; nodes.len()];
+    let to: Vec<Vec<usize>> = (0..column.len())
+        .map(|i| {
+            (0..column.len())
+                .filter(|&k| from[k].contains(&i))
+                .collect()
+        })
+        .collect();
+    let mut row = vec![0.0f64; column.len()];
     let renumber = |order: &Vec<Vec<usize>>, row: &mut Vec<f64>| {
         for col in order {
             for (r, &i) in col.iter().enumerate() {
@@ -256,76 +362,29 @@ fn place(nodes: &[Tensor], column: &[usize]) -> Vec<Placed> {
             }
         }
     };
+    let mean = |items: &[usize], row: &[f64], own: f64| {
+        if items.is_empty() {
+            own
+        } else {
+            items.iter().map(|&k| row[k]).sum::<f64>() / items.len() as f64
+        }
+    };
     renumber(&order, &mut row);
-    for _ in 0..3 {
+    for _ in 0..4 {
         for c in 1..width {
-            let key = |&i: &usize| {
-                let rows: Vec<f64> = inputs[i].iter().map(|&j| row[j]).collect();
-                if rows.is_empty() {
-                    row[i]
-                } else {
-                    rows.iter().sum::<f64>() / rows.len() as f64
-                }
-            };
-            order[c].sort_by(|a, b| key(a).total_cmp(&key(b)));
+            order[c].sort_by(|&a, &b| {
+                mean(&from[a], &row, row[a]).total_cmp(&mean(&from[b], &row, row[b]))
+            });
             renumber(&order, &mut row);
         }
         for c in (0..width.saturating_sub(1)).rev() {
-            let key = |&i: &usize| {
-                let rows: Vec<f64> = (0..nodes.len())
-                    .filter(|&k| inputs[k].contains(&i))
-                    .map(|k| row[k])
-                    .collect();
-                if rows.is_empty() {
-                    row[i]
-                } else {
-                    rows.iter().sum::<f64>() / rows.len() as f64
-                }
-            };
-            order[c].sort_by(|a, b| key(a).total_cmp(&key(b)));
+            order[c].sort_by(|&a, &b| {
+                mean(&to[a], &row, row[a]).total_cmp(&mean(&to[b], &row, row[b]))
+            });
             renumber(&order, &mut row);
         }
     }
-    let lines: Vec<Vec<String>> = nodes.iter().map(Tensor::label_lines).collect();
-    let size = |i: usize| {
-        let chars = lines[i]
-            .iter()
-            .map(|l| l.chars().count())
-            .max()
-            .unwrap_or(1);
-        (
-            chars as f64 * CHAR + 2.0 * PAD,
-            lines[i].len() as f64 * LINE + 2.0 * PAD,
-        )
-    };
-    let column_width: Vec<f64> = (order.iter())
-        .map(|col| col.iter().map(|&i| size(i).0).fold(0.0, f64::max))
-        .collect();
-    let column_height: Vec<f64> = (order.iter())
-        .map(|col| col.iter().map(|&i| size(i).1 + GAP_Y).sum::<f64>() - GAP_Y)
-        .collect();
-    let tallest = column_height.iter().copied().fold(0.0, f64::max);
-    let mut placed: Vec<Option<Placed>> = (0..nodes.len()).map(|_| None).collect();
-    let mut x = PAD;
-    for (c, col) in order.iter().enumerate() {
-        let mut y = PAD + (tallest - column_height[c]) / 2.0;
-        for &i in col {
-            let (w, h) = size(i);
-            placed[i] = Some(Placed {
-                x: x + (column_width[c] - w) / 2.0,
-                y,
-                w,
-                h,
-                lines: lines[i].clone(),
-            });
-            y += h + GAP_Y;
-        }
-        x += column_width[c] + GAP_X;
-    }
-    placed
-        .into_iter()
-        .map(|p| p.expect("every node is in a column"))
-        .collect()
+    order
 }
 
 #[cfg(test)]
@@ -362,7 +421,14 @@ mod tests {
         let f = &e + &c;
         let loss = &f * &d;
         let nodes = nodes_below(&loss);
-        let col: HashMap<String, usize> = (nodes.iter().zip(columns(&nodes)))
+        let inputs: Vec<Vec<usize>> = (nodes.iter())
+            .map(|n| {
+                (n.inputs().iter())
+                    .map(|i| nodes.iter().position(|m| m.id() == i.id()).unwrap())
+                    .collect()
+            })
+            .collect();
+        let col: HashMap<String, usize> = (nodes.iter().zip(columns(&inputs)))
             .filter_map(|(n, c)| n.name().map(|name| (name, c)))
             .collect();
         assert_eq!((col["a"], col["b"], col["c"], col["d"]), (0, 0, 1, 2));

@@ -1,8 +1,9 @@
 //! The autograd tour: one small expression looked at from every side, as a lesson.
 //!
-//! [`tour`] builds `y = (a·b + c)·σ(a)`, prints its graph (text and Graphviz DOT), the order in
-//! which the backward pass visits it, its gradients next to the hand-derived formulas, checks
-//! them and a tiny network's with finite differences, and lets anomaly mode catch a NaN.
+//! [`tour`] builds `y = (a·b + c)·σ(a)`, prints its graph, the order in which the backward pass
+//! visits it, draws the graph with every node's value and gradient (SVG, and Graphviz DOT as an
+//! option), sets its gradients next to the hand-derived formulas, checks them and a tiny
+//! network's with finite differences, and lets anomaly mode catch a NaN.
 
 use std::fmt::Write;
 
@@ -11,12 +12,14 @@ use autograd::{anomaly, gradcheck, BackwardOptions, GradCheck, Tensor};
 /// The values of the tour's leaves: `a`, `b`, `c`.
 pub const INPUTS: [f32; 3] = [2.0, -3.0, 10.0];
 
-/// What the tour produced: the lesson's text and the expression's graph in DOT.
+/// What the tour produced: the lesson's text and the expression's graph as pictures.
 #[derive(Debug, Clone)]
 pub struct Tour {
     /// The whole lesson, ready to print.
     pub text: String,
-    /// `y.to_dot()`, for `dot -Tpng`.
+    /// `y.to_svg()` after the backward pass: every node with its value and gradient.
+    pub svg: String,
+    /// `y.to_dot()`, the same graph for `dot -Tpng`.
     pub dot: String,
     /// Largest |backward − hand formula| over ∂y/∂a, ∂y/∂b, ∂y/∂c.
     pub formula_gap: f64,
@@ -70,8 +73,12 @@ pub fn tour() -> Tour {
     let mut out = String::new();
     let [av, bv, cv] = INPUTS;
     let leaf = |v: f32| Tensor::scalar(v).requires_grad();
-    let (a, b, c) = (leaf(av), leaf(bv), leaf(cv));
-    let y = expression(&a, &b, &c);
+    let (a, b, c) = (
+        leaf(av).named("a"),
+        leaf(bv).named("b"),
+        leaf(cv).named("c"),
+    );
+    let y = expression(&a, &b, &c).named("y");
 
     section(
         &mut out,
@@ -88,40 +95,48 @@ pub fn tour() -> Tour {
     section(
         &mut out,
         "2. The graph",
-        "Each line is a node: its id, the op that made it ('leaf' for inputs), its shape, and \
-         whether a gradient flows into it. A node's inputs are indented below it; `a` appears \
-         twice because both a·b and σ(a) use it.",
+        "Each line is a node: its id, its name and the op that made it ('leaf' for inputs), its \
+         shape, its value, and its gradient ('—' until backward() runs). A node's inputs are \
+         indented below it; `a` appears twice because both a·b and σ(a) use it.",
     );
     out.push_str(&y.graph());
 
-    let dot = y.to_dot();
     section(
         &mut out,
-        "3. The same graph for Graphviz",
-        "to_dot() writes the graph in DOT; arrows go from an input to the node made from it.",
-    );
-    out.push_str(&dot);
-
-    section(
-        &mut out,
-        "4. The backward pass, step by step",
+        "3. The backward pass, step by step",
         "backward() visits each node after every node that uses it, so a node's gradient is \
          complete (the sum over all its uses) before its own op passes it on.",
     );
+    // The graph and every node's gradient are kept, to be drawn below.
     let trace = y.backward_with(BackwardOptions {
         trace: true,
-        ..BackwardOptions::default()
+        retain_graph: true,
+        retain_grads: true,
     });
     for (k, visit) in trace.iter().enumerate() {
+        let name = visit
+            .name
+            .as_ref()
+            .map_or(String::new(), |n| format!("{n} = "));
         let _ = writeln!(
             out,
-            "{:2}. #{} {} {:?}",
+            "{:2}. #{} {name}{} {:?}",
             k + 1,
             visit.id,
             visit.op,
             visit.shape
         );
     }
+
+    section(
+        &mut out,
+        "4. The graph after backward()",
+        "Every node now holds its gradient ∂y/∂node as well as its value: the picture \
+         (runs/tour/graph.svg and graph.png) draws each node as a box, inputs on the left.",
+    );
+    out.push_str(&y.graph());
+    let svg = y.to_svg();
+    let dot = y.to_dot();
 
     section(
         &mut out,
@@ -213,6 +228,7 @@ pub fn tour() -> Tour {
 
     Tour {
         text: out,
+        svg,
         dot,
         formula_gap,
     }

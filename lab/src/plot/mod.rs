@@ -7,7 +7,8 @@
 //!
 //! Files: `palette.rs` (a colour per optimizer, the same in every picture), `paths.rs` (paths
 //! over contours, and their GIF), `contour.rs` (the contour lines, by marching squares),
-//! `lines.rs` (line charts and the smoothing of noisy curves).
+//! `lines.rs` (line charts and the smoothing of noisy curves), `raster.rs` (an SVG picture, such
+//! as autograd's graph, as PNG).
 
 use std::sync::Once;
 
@@ -17,10 +18,12 @@ pub mod contour;
 mod lines;
 mod palette;
 mod paths;
+mod raster;
 
 pub use lines::{log_ticks, smooth, tidy, LinePlot, Series};
 pub use palette::{color_of, nth_color, PALETTE};
 pub use paths::{draw, draw_gif, window, PlotError, Track, GIF_SIZE, SIZE};
+pub use raster::svg_to_png;
 
 /// Registers DejaVu Sans as plotters' `sans-serif` family (once per process).
 pub fn register_fonts() {
