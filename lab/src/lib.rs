@@ -17,6 +17,7 @@
 //! | [`tour`] | the autograd tour: one expression, its graph, backward pass, gradient checks, anomaly mode | `autograd_tour` |
 //! | [`program`] | what every program does around its work: [`program::main_wrapper`] (exit status, one `error:` line), [`program::parse_args`], [`program::fail`], [`program::stdout_is_closed`], the closed pipe ([`program::exit_quietly_on_closed_pipe`]), [`program::check_picture_path`] | every program |
 
+pub mod benchmark;
 pub mod claims;
 pub mod cli;
 pub mod comparison;
