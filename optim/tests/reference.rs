@@ -20,7 +20,7 @@
 //! gap is ≤ 0.2 of the tolerance (see the report printed by `--nocapture`).
 
 use autograd::{Parameters, Tensor};
-use optim::{by_name, Form, Hyper, Optim};
+use optim::{Algorithm, Form, Optimizer};
 use serde_json::Value;
 
 const STEPS: usize = 60;
@@ -43,8 +43,19 @@ fn num(h: &Value, key: &str) -> Option<f32> {
     h.get(key).and_then(Value::as_f64).map(|v| v as f32)
 }
 
-/// `torch.optim` hyperparameters (every one PyTorch used, defaults included) as a [`Hyper`].
-fn torch_hyper(h: &Value) -> Hyper {
+/// The optimizer `name` with its defaults in `form` and the given fields set, each named as the
+/// struct's field; through serde, so a field the struct does not have is refused.
+fn rule_with(name: &str, form: Form, fields: Vec<(&str, Value)>) -> Algorithm {
+    let rule = Algorithm::defaults(name, form).unwrap_or_else(|| panic!("{name} is a name"));
+    let mut json = serde_json::to_value(rule).expect("a rule is plain numbers");
+    for (field, value) in fields {
+        json[field] = value;
+    }
+    serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("{name} {json}: {e}"))
+}
+
+/// `torch.optim` hyperparameters (every one PyTorch used, defaults included) as a rule.
+fn torch_rule(name: &str, h: &Value) -> Algorithm {
     // Options the Rust optimizers do not offer must be at PyTorch's neutral defaults.
     for (key, neutral) in [
         ("dampening", 0.0),
@@ -64,35 +75,42 @@ fn torch_hyper(h: &Value) -> Hyper {
             "unsupported torch option {key}"
         );
     }
-    let betas = h.get("betas").map(f32s);
-    Hyper {
-        lr: num(h, "lr"),
-        momentum: num(h, "momentum").filter(|&m| m > 0.0),
-        gamma: num(h, "rho").or(num(h, "alpha")),
-        beta1: betas.as_ref().map(|b| b[0]),
-        beta2: betas.as_ref().map(|b| b[1]),
-        eps: num(h, "eps"),
-        weight_decay: num(h, "weight_decay"),
-        form: Form::PyTorch,
-        decoupled: h.get("decoupled_weight_decay") == Some(&Value::Bool(true)),
-        eps_inside_sqrt: false,
+    // PyTorch's names of our fields: `rho` (Adadelta) and `alpha` (RMSprop) are our γ.
+    let mut fields = Vec::new();
+    for (theirs, ours) in [
+        ("lr", "lr"),
+        ("momentum", "momentum"),
+        ("rho", "gamma"),
+        ("alpha", "gamma"),
+        ("eps", "eps"),
+        ("weight_decay", "weight_decay"),
+    ] {
+        // RMSprop's own `momentum` is not offered: it must be 0 (and is not set).
+        match h.get(theirs) {
+            Some(v) if !(theirs == "momentum" && v.as_f64() == Some(0.0)) => {
+                fields.push((ours, v.clone()))
+            }
+            _ => {}
+        }
     }
+    if let Some(betas) = h.get("betas") {
+        fields.push(("beta1", betas[0].clone()));
+        fields.push(("beta2", betas[1].clone()));
+    }
+    rule_with(name, Form::PyTorch, fields)
 }
 
-/// The course fixture's hyperparameters (named as in `Hyper`) as a [`Hyper`].
-fn course_hyper(h: &Value) -> Hyper {
-    Hyper {
-        lr: num(h, "lr"),
-        momentum: num(h, "momentum"),
-        gamma: num(h, "gamma"),
-        beta1: num(h, "beta1"),
-        beta2: num(h, "beta2"),
-        eps: num(h, "eps"),
-        weight_decay: num(h, "weight_decay"),
-        form: Form::Course,
-        decoupled: false,
-        eps_inside_sqrt: h.get("eps_inside_sqrt") == Some(&Value::Bool(true)),
-    }
+/// The course fixture's hyperparameters (named as our fields) as a rule.
+fn course_rule(name: &str, h: &Value) -> Algorithm {
+    let fields = h
+        .as_object()
+        .expect("an object")
+        .iter()
+        // `eps_inside_sqrt: false` is written for every optimizer; only Adam has the field.
+        .filter(|(k, v)| !(k.as_str() == "eps_inside_sqrt" && **v == Value::Bool(false)))
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    rule_with(name, Form::Course, fields)
 }
 
 /// A problem: its parameter registry and a loss for step `t` (1-based) built from autograd ops.
@@ -203,19 +221,19 @@ impl Problem for Mlp {
 /// look-ahead point. `lrs`, when given, is set before each step.
 fn run(
     problem: &dyn Problem,
-    name: &str,
-    hyper: &Hyper,
+    rule: Algorithm,
+    form: Form,
     lrs: Option<&[f32]>,
 ) -> Result<Vec<Vec<f32>>, String> {
-    let mut opt: Box<dyn Optim> =
-        by_name(name, problem.params(), hyper).map_err(|e| format!("by_name({name}): {e}"))?;
+    let mut opt = Optimizer::new(problem.params(), rule).map_err(|e| format!("new: {e}"))?;
+    let params = opt.params();
     let mut out = Vec::with_capacity(STEPS);
     for t in 1..=STEPS {
         if let Some(lrs) = lrs {
-            opt.set_lr(lrs[t - 1]);
+            opt.set_lr(lrs[t - 1])
+                .map_err(|e| format!("step {t}: {e}"))?;
         }
-        let params = opt.params().clone();
-        if hyper.form == Form::PyTorch {
+        if form == Form::PyTorch {
             opt.zero_grad();
             problem.loss(&params, t).backward();
             opt.step().map_err(|e| format!("step {t}: {e}"))?;
@@ -229,14 +247,18 @@ fn run(
             opt.step_with_closure(&mut closure)
                 .map_err(|e| format!("step {t}: {e}"))?;
         }
-        out.push(
-            opt.params()
-                .iter()
-                .flat_map(|p| p.tensor.to_vec())
-                .collect(),
-        );
+        out.push(params.iter().flat_map(|p| p.tensor.to_vec()).collect());
     }
     Ok(out)
+}
+
+/// A fixture case's rule, from its optimizer name and hyperparameters.
+fn rule_of(case: &Value, form: Form) -> Algorithm {
+    let name = case["optimizer"].as_str().unwrap();
+    match form {
+        Form::PyTorch => torch_rule(name, &case["hyper"]),
+        Form::Course => course_rule(name, &case["hyper"]),
+    }
 }
 
 /// Worst value of `|got − want| / (1e-5·|want| + 1e-6)` (≤ 1 passes) and of the plain relative
@@ -260,7 +282,7 @@ fn compare(got: &[f32], want: &[f32]) -> (f64, f64) {
 }
 
 /// Checks every case of a Rosenbrock fixture; returns the failures.
-fn check_rosenbrock(file: &str, hyper_of: fn(&Value) -> Hyper) -> Vec<String> {
+fn check_rosenbrock(file: &str, form: Form) -> Vec<String> {
     let f = fixture(file);
     let mut failures = Vec::new();
     for case in f["cases"].as_array().unwrap() {
@@ -273,12 +295,7 @@ fn check_rosenbrock(file: &str, hyper_of: fn(&Value) -> Hyper) -> Vec<String> {
             .map(f32s)
             .collect();
         assert_eq!(want.len(), STEPS, "{file} {name}");
-        match run(
-            &Rosenbrock,
-            case["optimizer"].as_str().unwrap(),
-            &hyper_of(&case["hyper"]),
-            lrs.as_deref(),
-        ) {
+        match run(&Rosenbrock, rule_of(case, form), form, lrs.as_deref()) {
             Err(e) => failures.push(format!("{file} {name}: {e}")),
             Ok(got) => {
                 let (mut ratio, mut rel, mut first_bad) = (0.0f64, 0.0f64, None);
@@ -301,19 +318,14 @@ fn check_rosenbrock(file: &str, hyper_of: fn(&Value) -> Hyper) -> Vec<String> {
 
 /// Checks every case of an MLP fixture (`problem` holds the weights and batches); returns the
 /// failures.
-fn check_mlp(file: &str, problem: &Mlp, hyper_of: fn(&Value) -> Hyper) -> Vec<String> {
+fn check_mlp(file: &str, problem: &Mlp, form: Form) -> Vec<String> {
     let f = fixture(file);
     let names = ["0.weight", "0.bias", "2.weight", "2.bias"];
     let mut failures = Vec::new();
     for case in f["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let lrs = case.get("lrs").map(f32s);
-        match run(
-            problem,
-            case["optimizer"].as_str().unwrap(),
-            &hyper_of(&case["hyper"]),
-            lrs.as_deref(),
-        ) {
+        match run(problem, rule_of(case, form), form, lrs.as_deref()) {
             Err(e) => failures.push(format!("{file} {name}: {e}")),
             Ok(got) => {
                 let (mut ratio, mut rel, mut first_bad) = (0.0f64, 0.0f64, None);
@@ -343,27 +355,27 @@ fn check_mlp(file: &str, problem: &Mlp, hyper_of: fn(&Value) -> Hyper) -> Vec<St
 
 #[test]
 fn pytorch_forms_match_torch_optim_on_rosenbrock() {
-    let failures = check_rosenbrock("pytorch_rosenbrock.json", torch_hyper);
+    let failures = check_rosenbrock("pytorch_rosenbrock.json", Form::PyTorch);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn pytorch_forms_match_torch_optim_on_mlp() {
     let mlp = Mlp::from_fixture(&fixture("pytorch_mlp.json"));
-    let failures = check_mlp("pytorch_mlp.json", &mlp, torch_hyper);
+    let failures = check_mlp("pytorch_mlp.json", &mlp, Form::PyTorch);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn course_forms_match_numpy_reference_on_rosenbrock() {
-    let failures = check_rosenbrock("course_rosenbrock.json", course_hyper);
+    let failures = check_rosenbrock("course_rosenbrock.json", Form::Course);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn course_forms_match_numpy_reference_on_mlp() {
     let mlp = Mlp::from_fixture(&fixture("pytorch_mlp.json"));
-    let failures = check_mlp("course_mlp.json", &mlp, course_hyper);
+    let failures = check_mlp("course_mlp.json", &mlp, Form::Course);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -397,11 +409,14 @@ fn tolerance_separates_the_momentum_forms() {
         .find(|c| c["name"] == "momentum_lr_change")
         .unwrap();
     let lrs = f32s(&case["lrs"]);
-    let hyper = Hyper {
-        form: Form::PyTorch,
-        ..course_hyper(&case["hyper"])
+    let Algorithm::Momentum(course) = course_rule("momentum", &case["hyper"]) else {
+        panic!("a momentum case")
     };
-    let got = run(&Rosenbrock, "momentum", &hyper, Some(&lrs)).unwrap();
+    let pytorch = optim::Momentum {
+        form: Form::PyTorch,
+        ..course
+    };
+    let got = run(&Rosenbrock, pytorch.into(), Form::PyTorch, Some(&lrs)).unwrap();
     let want: Vec<Vec<f32>> = case["trajectory"]
         .as_array()
         .unwrap()
