@@ -1,6 +1,6 @@
 //! Constant: `λ_t = λ0` at every tick (what training does without a scheduler).
 
-use super::Schedule;
+use super::schedule::Schedule;
 
 /// Keeps the base value; a [`Scheduler`](super::Scheduler) over it still counts ticks, so that
 /// its position saves like the others'.

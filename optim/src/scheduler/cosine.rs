@@ -9,7 +9,7 @@
 
 use std::f64::consts::PI;
 
-use super::{check_rate, invalid, Schedule};
+use super::schedule::{check_rate, invalid, Schedule};
 use crate::error::OptimError;
 
 /// Anneals the value from its base to `eta_min` along a cosine over `t_max` ticks.
@@ -56,7 +56,7 @@ impl Schedule for CosineAnnealingLr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::test_util::{assert_close, sequence};
+    use crate::scheduler::schedule::test_util::{assert_close, sequence};
 
     #[test]
     fn follows_half_cosine() {

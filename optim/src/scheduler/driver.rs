@@ -1,7 +1,7 @@
 //! The scheduler: a schedule applied to every parameter group of an optimizer, tick by tick.
 
 use super::plateau::{Plateau, PlateauConfig};
-use super::{Schedule, Target};
+use super::schedule::{Schedule, Target};
 use crate::error::OptimError;
 use crate::optimizer::Optimizer;
 use crate::rule::UpdateRule;

@@ -2,7 +2,7 @@
 //!
 //! `λ_t = λ0 · γ^t` — PyTorch's `ExponentialLR(optimizer, gamma)`.
 
-use super::{check_rate, Schedule};
+use super::schedule::{check_rate, Schedule};
 use crate::error::OptimError;
 
 /// Multiplies the value by `gamma` every tick.
@@ -35,7 +35,7 @@ impl Schedule for ExponentialLr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::test_util::{assert_close, sequence};
+    use crate::scheduler::schedule::test_util::{assert_close, sequence};
 
     #[test]
     fn halves_every_tick() {

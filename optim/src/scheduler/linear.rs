@@ -7,7 +7,7 @@
 //! construction, a warm-up's first step already uses `s · λ0`. With `s = 1`, `f = 0` and `T`
 //! the run's number of steps, ticked per step, it is a linear decay to 0.
 
-use super::{invalid, Schedule};
+use super::schedule::{invalid, Schedule};
 use crate::error::OptimError;
 
 /// The base value times a factor ramping linearly from `start_factor` to `end_factor`.
@@ -88,7 +88,7 @@ impl Schedule for LinearLr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::test_util::{assert_close, sequence};
+    use crate::scheduler::schedule::test_util::{assert_close, sequence};
 
     #[test]
     fn warms_up_then_holds() {

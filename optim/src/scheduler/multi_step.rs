@@ -4,7 +4,7 @@
 //! gamma)`. As in PyTorch, milestones may come in any order, and a milestone listed twice applies
 //! γ twice.
 
-use super::{check_rate, Schedule};
+use super::schedule::{check_rate, Schedule};
 use crate::error::OptimError;
 
 /// Multiplies the value by `gamma` at each tick listed in `milestones`.
@@ -48,7 +48,7 @@ impl Schedule for MultiStepLr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::test_util::{assert_close, sequence};
+    use crate::scheduler::schedule::test_util::{assert_close, sequence};
 
     #[test]
     fn decays_at_milestones() {

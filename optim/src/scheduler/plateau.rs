@@ -9,7 +9,7 @@
 //! then cooldown, then the reduction check. Each group's λ is kept in `f64`, as PyTorch keeps
 //! Python floats, and set in the group rounded to `f32`.
 
-use super::{check_rate, invalid};
+use super::schedule::{check_rate, invalid};
 use crate::error::OptimError;
 
 /// Whether a smaller or a larger metric is an improvement.
@@ -151,7 +151,7 @@ impl Plateau {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::test_util::assert_close;
+    use crate::scheduler::schedule::test_util::assert_close;
 
     /// λ of the first group at ticks 0..=n, fed `metric(t)` at tick t.
     fn sequence(

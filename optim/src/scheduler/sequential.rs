@@ -6,7 +6,7 @@
 //! own tick 0 when its turn comes, from the same base, as PyTorch's `SequentialLR(optimizer,
 //! schedulers, milestones)` does (it calls `scheduler.step(0)` at a milestone).
 
-use super::{invalid, Schedule};
+use super::schedule::{invalid, Schedule};
 use crate::error::OptimError;
 
 /// Closed-form schedules run one after another.
@@ -83,8 +83,10 @@ impl Schedule for SequentialLr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::test_util::{assert_close, sequence};
-    use crate::scheduler::{CosineAnnealingLr, LinearLr, StepLr};
+    use crate::scheduler::cosine::CosineAnnealingLr;
+    use crate::scheduler::linear::LinearLr;
+    use crate::scheduler::schedule::test_util::{assert_close, sequence};
+    use crate::scheduler::step::StepLr;
 
     #[test]
     fn warmup_then_cosine() {

@@ -4,7 +4,7 @@
 //! multiplies the previous rate by γ at each boundary; the closed form here is the same number up
 //! to `f64` rounding).
 
-use super::{check_rate, invalid, Schedule};
+use super::schedule::{check_rate, invalid, Schedule};
 use crate::error::OptimError;
 
 /// Decays the value by `gamma` every `step_size` ticks.
@@ -47,7 +47,7 @@ impl Schedule for StepLr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::test_util::{assert_close, sequence};
+    use crate::scheduler::schedule::test_util::{assert_close, sequence};
 
     #[test]
     fn decays_every_step_size_ticks() {
