@@ -81,8 +81,9 @@ pub fn synthetic_batch(
 ///
 /// # Panics
 /// Never for the four [`WORKLOADS`] (their hyperparameters are valid).
-pub fn network(w: &Workload, seed: u64) -> (nn::Sequential, Box<dyn optim::Optim>) {
+pub fn network(w: &Workload, seed: u64) -> (nn::Sequential, optim::Optimizer<optim::Algorithm>) {
     use nn::Module;
+    use optim::UpdateRule;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let model = nn::mlp(
         w.sizes,
@@ -91,13 +92,11 @@ pub fn network(w: &Workload, seed: u64) -> (nn::Sequential, Box<dyn optim::Optim
         nn::Init::Pytorch,
         &mut rng,
     );
-    let hyper = optim::Hyper {
-        lr: Some(w.lr),
-        momentum: (w.optimizer == "momentum").then_some(0.9),
-        form: optim::Form::PyTorch,
-        ..optim::Hyper::default()
-    };
-    let optimizer = optim::by_name(w.optimizer, model.parameters(), &hyper)
+    // PyTorch's defaults (momentum μ = 0.9), with the workload's rate.
+    let mut rule = optim::Algorithm::defaults(w.optimizer, optim::Form::PyTorch)
+        .expect("workload optimizers are names");
+    rule.set_lr(w.lr);
+    let optimizer = optim::Optimizer::new(model.parameters(), rule)
         .expect("workload hyperparameters are valid");
     (model, optimizer)
 }

@@ -6,7 +6,7 @@
 use autograd::{no_grad, Tensor};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nn::{mlp, Activation, Init, Module};
-use optim::Hyper;
+use optim::{Algorithm, Form, Optimizer};
 use rand::SeedableRng;
 
 fn updates(c: &mut Criterion) {
@@ -25,8 +25,8 @@ fn updates(c: &mut Criterion) {
     for name in [
         "sgd", "momentum", "adagrad", "adadelta", "rmsprop", "adam", "adamw",
     ] {
-        let mut optimizer =
-            optim::by_name(name, params.clone(), &Hyper::default()).expect("defaults are valid");
+        let rule = Algorithm::defaults(name, Form::Course).expect("a name");
+        let mut optimizer = Optimizer::new(params.clone(), rule).expect("defaults are valid");
         // A fixed small gradient in every slot, so each step does the full update.
         for p in &params {
             *p.tensor.grad_slot() = Some(

@@ -5,9 +5,14 @@ Run once by hand in the reference venv (see tools/README.md); never in CI:
 
     /work/venv/bin/python tools/reference_schedulers.py
 
-Writes optim/tests/fixtures/schedulers.json: for each case the spec string the Rust side parses
-(`ScheduleSpec`), λ0, the metrics fed to ReduceLROnPlateau, and PyTorch's rate for epochs 0..30
-(epoch 0 = right after construction, then one `scheduler.step()` per epoch).
+Writes optim/tests/fixtures/schedulers.json: for each case a spec string naming the schedule
+(`step:3:0.1`; the Rust test reads the few forms used here), λ0, the metrics fed to
+ReduceLROnPlateau, and PyTorch's rate for epochs 0..30 (epoch 0 = right after construction, then
+one `scheduler.step()` per epoch).
+
+Also writes optim/tests/fixtures/schedulers_groups.json: every kind of schedule on an optimizer
+with two parameter groups of different base rates (0.1 and 0.03), its hyperparameters as
+PyTorch's keyword arguments (`kind` is the class), and both groups' rates for epochs 0..30.
 """
 import json
 import os
@@ -112,6 +117,53 @@ def record(base_lr, make, metrics):
     return lrs
 
 
+GROUP_LRS = [0.1, 0.03]
+
+
+def group_cases():
+    """(name, schedule as JSON for Rust, constructor, metrics or None): each on two groups."""
+    lin = {"kind": "LinearLR", "start_factor": 0.1, "end_factor": 1.0, "total_iters": 8}
+    cos = {"kind": "CosineAnnealingLR", "T_max": 12, "eta_min": 0.001}
+    plateau = {"kind": "ReduceLROnPlateau", "mode": "min", "factor": 0.5, "patience": 1, "threshold": 0.01, "threshold_mode": "rel", "cooldown": 1, "min_lr": 0.005}
+    make = {
+        "StepLR": lambda o, k: S.StepLR(o, step_size=k["step_size"], gamma=k["gamma"]),
+        "MultiStepLR": lambda o, k: S.MultiStepLR(o, milestones=k["milestones"], gamma=k["gamma"]),
+        "ExponentialLR": lambda o, k: S.ExponentialLR(o, gamma=k["gamma"]),
+        "CosineAnnealingLR": lambda o, k: S.CosineAnnealingLR(o, T_max=k["T_max"], eta_min=k["eta_min"]),
+        "LinearLR": lambda o, k: S.LinearLR(o, start_factor=k["start_factor"], end_factor=k["end_factor"], total_iters=k["total_iters"]),
+        "Constant": lambda o, k: S.LambdaLR(o, lambda e: 1.0),
+        "SequentialLR": lambda o, k: S.SequentialLR(o, [make[c["kind"]](o, c) for c in k["schedules"]], milestones=k["milestones"]),
+        "ReduceLROnPlateau": lambda o, k: S.ReduceLROnPlateau(o, **{n: v for n, v in k.items() if n != "kind"}),
+    }
+    schedules = [
+        ("constant", {"kind": "Constant"}),
+        ("step", {"kind": "StepLR", "step_size": 4, "gamma": 0.5}),
+        ("multistep", {"kind": "MultiStepLR", "milestones": [3, 9, 9, 20], "gamma": 0.3}),
+        ("exp", {"kind": "ExponentialLR", "gamma": 0.9}),
+        ("cosine", cos),
+        ("warmup", lin),
+        ("linear_decay", {"kind": "LinearLR", "start_factor": 1.0, "end_factor": 0.2, "total_iters": 10}),
+        ("warmup_cosine", {"kind": "SequentialLR", "schedules": [dict(lin, total_iters=5), cos], "milestones": [5]}),
+        ("plateau", plateau),
+    ]
+    return [(name, k, (lambda o, k=k: make[k["kind"]](o, k)), plateau_metrics() if k["kind"] == "ReduceLROnPlateau" else None) for name, k in schedules]
+
+
+def record_groups(make, metrics):
+    ps = [torch.nn.Parameter(torch.zeros(1)) for _ in GROUP_LRS]
+    opt = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(ps, GROUP_LRS)], lr=GROUP_LRS[0])
+    sched = make(opt)
+    lrs = [[g["lr"] for g in opt.param_groups]]
+    for e in range(EPOCHS):
+        opt.step()
+        if metrics is None:
+            sched.step()
+        else:
+            sched.step(metrics[e])
+        lrs.append([g["lr"] for g in opt.param_groups])
+    return lrs
+
+
 def main():
     warnings.simplefilter("ignore")  # SequentialLR's step(0) deprecation notice
     out = {"torch_version": torch.__version__, "epochs": EPOCHS, "cases": []}
@@ -126,6 +178,18 @@ def main():
         json.dump(out, f, separators=(",", ":"))
         f.write("\n")
     print(f"wrote {OUT}: {len(out['cases'])} cases")
+    groups = {"torch_version": torch.__version__, "epochs": EPOCHS, "base_lrs": GROUP_LRS, "cases": []}
+    for name, schedule, make, metrics in group_cases():
+        lrs = [[float(f"{v:.12g}") for v in tick] for tick in record_groups(make, metrics)]
+        case = {"name": name, "schedule": schedule, "lrs": lrs}
+        if metrics is not None:
+            case["metrics"] = metrics
+        groups["cases"].append(case)
+    path = OUT.replace("schedulers.json", "schedulers_groups.json")
+    with open(path, "w") as f:
+        json.dump(groups, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {path}: {len(groups['cases'])} cases")
 
 
 if __name__ == "__main__":

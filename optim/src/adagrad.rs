@@ -21,27 +21,36 @@
 use std::fmt;
 
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
+use serde::{Deserialize, Serialize};
 
-use crate::error::{check_lr, check_non_negative, check_positive, OptimError};
-use crate::factory::Hyper;
-use crate::rule::{Form, StepContext, UpdateRule};
+use crate::error::{check_non_negative, check_positive, OptimError};
+use crate::form::Form;
+use crate::rule::UpdateRule;
 
-/// AdaGrad. [`Default`] is the course form; [`AdaGrad::pytorch`] PyTorch's defaults.
+/// AdaGrad. [`Default`] is the course form (`λ = 0.01`, `ε = 1e-8`, `wd = 0`);
+/// [`AdaGrad::pytorch`] PyTorch's defaults (`ε = 1e-10`). On a command line, `--form pytorch`
+/// also picks PyTorch's `ε` unless `--eps` is given.
 ///
 /// ```
 /// use optim::{AdaGrad, Form};
 /// assert_eq!((AdaGrad::default().eps, AdaGrad::default().form), (1e-8, Form::Course));
-/// assert_eq!((AdaGrad::pytorch().eps, AdaGrad::pytorch().form), (1e-10, Form::PyTorch));
+/// assert_eq!(AdaGrad::defaults(Form::PyTorch), AdaGrad::pytorch());
+/// assert_eq!(AdaGrad::pytorch().to_string(), "adagrad (lr 0.01, ε 1e-10, weight decay 0, PyTorch form)");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
 pub struct AdaGrad {
-    /// Learning rate `λ` (default 0.01).
+    /// Learning rate λ
+    #[arg(long, default_value_t = AdaGrad::default().lr)]
     pub lr: f32,
-    /// `ε` > 0 against division by zero (course 1e-8 inside the root, PyTorch 1e-10 outside).
+    /// ε > 0 against division by zero (PyTorch form: 1e-10, outside the root)
+    #[arg(long, default_value_t = AdaGrad::default().eps, default_value_if("form", "pytorch", "1e-10"))]
     pub eps: f32,
-    /// L2 weight decay `wd` (default 0).
+    /// L2 weight decay wd: the gradient becomes g + wd·w
+    #[arg(long, default_value_t = AdaGrad::default().weight_decay)]
     pub weight_decay: f32,
-    /// `ε` inside the root (course, default) or outside (PyTorch).
+    /// ε inside the root (course) or outside (PyTorch)
+    #[arg(long, value_enum, default_value_t = AdaGrad::default().form)]
     pub form: Form,
 }
 
@@ -67,29 +76,22 @@ impl AdaGrad {
         }
     }
 
-    /// The rule with the values `hp` sets and, for the rest, the defaults of `hp.form`
-    /// ([`by_name`](crate::by_name)).
-    pub fn from_hyper(hp: &Hyper) -> AdaGrad {
-        let d = match hp.form {
+    /// The defaults of `form`: [`Default`] or [`AdaGrad::pytorch`].
+    pub fn defaults(form: Form) -> Self {
+        match form {
             Form::Course => AdaGrad::default(),
             Form::PyTorch => AdaGrad::pytorch(),
-        };
-        AdaGrad {
-            lr: hp.lr.unwrap_or(d.lr),
-            eps: hp.eps.unwrap_or(d.eps),
-            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
-            form: d.form,
         }
     }
 }
 
-/// `ε 1e-8, weight decay 0, course form`: the hyperparameters other than `λ` (see
-/// [`UpdateRule`]).
+/// `adagrad (lr 0.01, ε 1e-8, weight decay 0, course form)`.
 impl fmt::Display for AdaGrad {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "ε {:e}, weight decay {}, {} form",
+            "adagrad (lr {}, ε {:e}, weight decay {}, {} form)",
+            self.lr,
             self.eps,
             self.weight_decay,
             self.form.label()
@@ -107,28 +109,28 @@ impl UpdateRule for AdaGrad {
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        check_lr("adagrad", self.lr)?;
-        check_positive("adagrad", "eps", self.eps)?;
-        check_non_negative("adagrad", "weight_decay", self.weight_decay)
+        check_non_negative(self.name(), "lr", self.lr)?;
+        check_positive(self.name(), "eps", self.eps)?;
+        check_non_negative(self.name(), "weight_decay", self.weight_decay)
     }
 
-    fn lr(&self) -> f32 {
-        self.lr
+    fn lr(&self) -> Option<f32> {
+        Some(self.lr)
     }
 
-    fn weight_decay(&self) -> f32 {
-        self.weight_decay
+    fn set_lr(&mut self, lr: f32) {
+        self.lr = lr;
     }
 
     #[allow(non_snake_case)] // `G` as in the formula
     fn update(
         &self,
-        ctx: &StepContext,
+        _t: u64,
         w: ArrayViewMut1<f32>,
         g: ArrayView1<f32>,
         state: &mut [ArrayViewMut1<f32>],
     ) {
-        let (λ, ε, wd) = (ctx.lr, self.eps, ctx.weight_decay);
+        let (λ, ε, wd) = (self.lr, self.eps, self.weight_decay);
         let [G] = state else {
             unreachable!("one state slot")
         };

@@ -16,44 +16,58 @@
 //! default reproduces `torch.optim.Adam` (there is no separate [`Form`](crate::Form)). The
 //! course also writes it as `sqrt(v̂ + ε)`; set [`Adam::eps_inside_sqrt`] for that one.
 //!
-//! AdamW ([`Adam::decoupled_weight_decay`], PyTorch's `AdamW`): the decay is not added to the
-//! gradient but applied to the weights, before the Adam step: `w ← w − λ · wd · w`. With L2 the
-//! decay term is divided by `sqrt(v̂)` like the rest of the gradient (and on the very first step
-//! cancels out entirely); decoupled, every weight shrinks by the same factor `1 − λ · wd`.
-//! Defaults: `λ = 0.001`, `β1 = 0.9`, `β2 = 0.999`, `ε = 1e-8`, `wd = 0` (PyTorch's `AdamW` uses
-//! `wd = 0.01`, as do [`Adam::adamw`] and `by_name("adamw")`). PyTorch's `amsgrad` is not offered.
+//! AdamW ([`Adam::decoupled_weight_decay`], PyTorch's `AdamW`, named `"adamw"`): the decay is
+//! not added to the gradient but applied to the weights, before the Adam step:
+//! `w ← w − λ · wd · w`. With L2 the decay term is divided by `sqrt(v̂)` like the rest of the
+//! gradient (and on the very first step cancels out entirely); decoupled, every weight shrinks
+//! by the same factor `1 − λ · wd`. Defaults: `λ = 0.001`, `β1 = 0.9`, `β2 = 0.999`,
+//! `ε = 1e-8`, `wd = 0` (PyTorch's `AdamW` uses `wd = 0.01`, as do [`Adam::adamw`] and
+//! `--decoupled-weight-decay` without `--weight-decay`). PyTorch's `amsgrad` is not offered.
 
 use std::fmt;
 
+use clap::builder::ArgPredicate;
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
+use serde::{Deserialize, Serialize};
 
-use crate::error::{check_lr, check_non_negative, check_positive, check_unit, OptimError};
-use crate::factory::Hyper;
-use crate::rule::{StepContext, UpdateRule};
+use crate::error::{check_non_negative, check_positive, check_unit, OptimError};
+use crate::rule::UpdateRule;
 
 /// Adam, and AdamW with `decoupled_weight_decay`.
 ///
 /// ```
-/// let adamw = optim::Adam { weight_decay: 0.01, decoupled_weight_decay: true, ..Default::default() };
-/// use optim::UpdateRule;
-/// assert_eq!((adamw.name(), adamw.beta1, adamw.beta2), ("adamw", 0.9, 0.999));
+/// use optim::{Adam, UpdateRule};
+/// assert_eq!(Adam::default().to_string(), "adam (lr 0.001, β1 0.9, β2 0.999, ε 1e-8, weight decay 0)");
+/// let adamw = Adam::adamw();
+/// assert_eq!((adamw.name(), adamw.weight_decay), ("adamw", 0.01));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
 pub struct Adam {
-    /// Learning rate `λ` (default 0.001).
+    /// Learning rate λ
+    #[arg(long, default_value_t = Adam::default().lr)]
     pub lr: f32,
-    /// First-moment coefficient `β1` in `[0, 1)` (default 0.9).
+    /// First-moment coefficient β1, in [0, 1)
+    #[arg(long, default_value_t = Adam::default().beta1)]
     pub beta1: f32,
-    /// Second-moment coefficient `β2` in `[0, 1)` (default 0.999).
+    /// Second-moment coefficient β2, in [0, 1)
+    #[arg(long, default_value_t = Adam::default().beta2)]
     pub beta2: f32,
-    /// `ε` > 0 against division by zero (default 1e-8).
+    /// ε > 0 against division by zero
+    #[arg(long, default_value_t = Adam::default().eps)]
     pub eps: f32,
-    /// Weight decay `wd` (default 0): L2 on the gradient, or decoupled (AdamW).
+    /// Weight decay wd: L2 on the gradient, or decoupled (AdamW: 0.01)
+    #[arg(
+        long,
+        default_value_t = Adam::default().weight_decay,
+        default_value_if("decoupled_weight_decay", ArgPredicate::IsPresent, "0.01")
+    )]
     pub weight_decay: f32,
-    /// `w ← w − λ · wd · w` before the step instead of `g ← g + wd · w` (AdamW; default false).
+    /// AdamW: w ← w − λ·wd·w before the step instead of g ← g + wd·w
+    #[arg(long)]
     pub decoupled_weight_decay: bool,
-    /// Denominator `sqrt(v̂ + ε)` (the course's second form) instead of `sqrt(v̂) + ε` (default
-    /// false).
+    /// Denominator sqrt(v̂ + ε) (the course's second form) instead of sqrt(v̂) + ε
+    #[arg(long)]
     pub eps_inside_sqrt: bool,
 }
 
@@ -80,32 +94,21 @@ impl Adam {
             ..Adam::default()
         }
     }
-
-    /// The rule with the values `hp` sets and the defaults for the rest: AdamW's when
-    /// `hp.decoupled`, else Adam's ([`by_name`](crate::by_name)).
-    pub fn from_hyper(hp: &Hyper) -> Adam {
-        let d = if hp.decoupled {
-            Adam::adamw()
-        } else {
-            Adam::default()
-        };
-        Adam {
-            lr: hp.lr.unwrap_or(d.lr),
-            beta1: hp.beta1.unwrap_or(d.beta1),
-            beta2: hp.beta2.unwrap_or(d.beta2),
-            eps: hp.eps.unwrap_or(d.eps),
-            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
-            decoupled_weight_decay: d.decoupled_weight_decay,
-            eps_inside_sqrt: hp.eps_inside_sqrt,
-        }
-    }
 }
 
-/// `β1 0.9, β2 0.999, ε 1e-8, weight decay 0` (`decoupled weight decay` for AdamW, `ε … inside
-/// the root` with `eps_inside_sqrt`): the hyperparameters other than `λ` (see [`UpdateRule`]).
+/// `adam (lr 0.001, β1 0.9, β2 0.999, ε 1e-8, weight decay 0)`; AdamW shows `decoupled weight
+/// decay`, and `eps_inside_sqrt` `ε … inside the root`.
 impl fmt::Display for Adam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "β1 {}, β2 {}, ε {:e}", self.beta1, self.beta2, self.eps)?;
+        write!(
+            f,
+            "{} (lr {}, β1 {}, β2 {}, ε {:e}",
+            self.name(),
+            self.lr,
+            self.beta1,
+            self.beta2,
+            self.eps
+        )?;
         if self.eps_inside_sqrt {
             f.write_str(" inside the root")?;
         }
@@ -114,7 +117,7 @@ impl fmt::Display for Adam {
         } else {
             "weight decay"
         };
-        write!(f, ", {decay} {}", self.weight_decay)
+        write!(f, ", {decay} {})", self.weight_decay)
     }
 }
 
@@ -132,38 +135,37 @@ impl UpdateRule for Adam {
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        let name = self.name();
-        check_lr(name, self.lr)?;
-        check_unit(name, "beta1", self.beta1)?;
-        check_unit(name, "beta2", self.beta2)?;
-        check_positive(name, "eps", self.eps)?;
-        check_non_negative(name, "weight_decay", self.weight_decay)
+        check_non_negative(self.name(), "lr", self.lr)?;
+        check_unit(self.name(), "beta1", self.beta1)?;
+        check_unit(self.name(), "beta2", self.beta2)?;
+        check_positive(self.name(), "eps", self.eps)?;
+        check_non_negative(self.name(), "weight_decay", self.weight_decay)
     }
 
-    fn lr(&self) -> f32 {
-        self.lr
+    fn lr(&self) -> Option<f32> {
+        Some(self.lr)
     }
 
-    fn weight_decay(&self) -> f32 {
-        self.weight_decay
+    fn set_lr(&mut self, lr: f32) {
+        self.lr = lr;
     }
 
     fn update(
         &self,
-        ctx: &StepContext,
+        t: u64,
         w: ArrayViewMut1<f32>,
         g: ArrayView1<f32>,
         state: &mut [ArrayViewMut1<f32>],
     ) {
-        let (λ, β1, β2, ε) = (ctx.lr, self.beta1, self.beta2, self.eps);
+        let (λ, β1, β2, ε) = (self.lr, self.beta1, self.beta2, self.eps);
         // The decay goes either into the gradient (L2) or straight onto the weights (AdamW).
         let (wd_l2, wd_decoupled) = if self.decoupled_weight_decay {
-            (0.0, ctx.weight_decay)
+            (0.0, self.weight_decay)
         } else {
-            (ctx.weight_decay, 0.0)
+            (self.weight_decay, 0.0)
         };
         // Bias corrections 1 − β^t, in f64 as PyTorch computes them (Python floats).
-        let t = i32::try_from(ctx.t).unwrap_or(i32::MAX);
+        let t = i32::try_from(t).unwrap_or(i32::MAX);
         let bias1 = (1.0 - f64::from(β1).powi(t)) as f32;
         let bias2 = (1.0 - f64::from(β2).powi(t)) as f32;
         let eps_inside = self.eps_inside_sqrt;

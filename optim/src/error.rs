@@ -1,32 +1,61 @@
 //! The one error type of the crate, and the hyperparameter checks every optimizer shares.
+//!
+//! This file imports nothing from the rest of the crate: the errors name optimizers, forms and
+//! schedules by the strings their callers pass in.
 
 use std::fmt;
 
-use crate::catalog;
-
-/// What can go wrong when building, stepping or restoring an optimizer.
+/// What can go wrong when building, stepping, scheduling or restoring an optimizer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OptimError {
     /// A hyperparameter outside its range, e.g. `adam: beta1 = 1.2 is outside [0, 1)`.
     InvalidHyperparameter {
         /// The optimizer's name (`"adam"`).
         optimizer: &'static str,
-        /// The hyperparameter (`"beta1"`, `"momentum at step 10"`).
+        /// The hyperparameter, as its field is named (`"beta1"`).
         what: String,
         /// The rejected value.
         value: f32,
         /// What was expected, as the end of a sentence (`"is outside [0, 1)"`).
         expected: &'static str,
     },
-    /// A hyperparameter set for an optimizer that has none such, e.g. `sgd has no beta1
-    /// (it uses lr, weight_decay)`: refused rather than silently ignored.
-    NotUsed {
-        /// The optimizer's name (`"sgd"`).
+    /// A learning rate given to a form that has none: `adadelta: the course form has no
+    /// learning rate (lr = 0.5); the PyTorch form multiplies the step by lr`.
+    NotInForm {
+        /// The optimizer's name.
         optimizer: &'static str,
-        /// The [`Hyper`](crate::Hyper) field that was set (`"beta1"`).
+        /// The form, as in running text (`"course"`).
+        form: &'static str,
+        /// The learning rate that was set.
+        value: f32,
+        /// Where a learning rate does exist.
+        note: &'static str,
+    },
+    /// A learning rate or momentum asked of a rule that has none (a scheduler, or `set_lr`,
+    /// on AdaDelta's course form; a momentum schedule on Adam).
+    NoSuchHyperparameter {
+        /// Who asked (`"StepLR"`, `"set_lr"`).
+        wanted_by: String,
+        /// The rule, as it prints itself.
+        rule: String,
+        /// `"learning rate"` or `"momentum"`.
         what: &'static str,
-        /// The fields this optimizer does use.
-        uses: &'static [&'static str],
+    },
+    /// An optimizer over no parameter at all.
+    NoParameters,
+    /// The same tensor in two places of an optimizer's parameter groups.
+    ParameterInTwoGroups {
+        /// Its name in the later place.
+        param: String,
+        /// The two groups (equal when a group lists it twice).
+        groups: (usize, usize),
+    },
+    /// Two parameters of the same name in an optimizer; saved state is keyed by name.
+    DuplicateName {
+        /// The name.
+        param: String,
+        /// The two groups (equal for two tensors of one group).
+        groups: (usize, usize),
     },
     /// In anomaly mode ([`autograd::anomaly`]), a gradient holding a NaN or an infinity: the
     /// step is refused rather than turning the weights into NaN.
@@ -38,26 +67,31 @@ pub enum OptimError {
         /// The first non-finite value found.
         value: f32,
     },
-    /// A momentum schedule that is not well formed (empty, steps out of order).
-    InvalidSchedule {
-        /// The optimizer's name.
-        optimizer: &'static str,
-        /// What is wrong.
-        reason: String,
-    },
     /// `step()` was called on an optimizer that must re-evaluate the loss (NAG, course form).
     NeedsClosure {
         /// The optimizer's name.
         optimizer: &'static str,
     },
-    /// [`by_name`](crate::by_name) does not know this name (it is in no [`catalog`] entry).
-    UnknownOptimizer(String),
+    /// A name no optimizer answers to.
+    UnknownOptimizer {
+        /// The name asked for.
+        name: String,
+        /// The names and aliases that exist.
+        known: &'static [&'static str],
+    },
     /// A saved state from another optimizer.
     WrongOptimizer {
         /// The optimizer being restored.
         expected: String,
         /// The optimizer that saved the state.
         found: String,
+    },
+    /// A saved state whose parameter groups differ from the optimizer's.
+    WrongGrouping {
+        /// The optimizer's groups, as lists of parameter names.
+        expected: Vec<Vec<String>>,
+        /// The saved groups.
+        found: Vec<Vec<String>>,
     },
     /// A saved state lacks a buffer or counter this optimizer needs (`"0.weight.m"`).
     MissingState(String),
@@ -76,17 +110,24 @@ pub enum OptimError {
     },
     /// A saved counter that is not a non-negative integer.
     BadCounter {
-        /// The key (`"0.weight.step"`, `"step"`).
+        /// The key (`"0.weight.step"`).
         key: String,
         /// Its value.
         value: f64,
     },
-    /// Saved metadata whose text is not a number of the expected kind (`"optim.lr"` = `"x"`).
+    /// Saved metadata whose text is not a number of the expected kind (`"optim.step"` = `"x"`).
     BadMetadata {
         /// The key, prefix included.
         key: String,
         /// Its text.
         value: String,
+    },
+    /// Saved parameter groups (JSON) that do not read as this optimizer's rules.
+    BadGroups {
+        /// The key, prefix included (`"optim.groups"`).
+        key: String,
+        /// What is wrong, from the JSON reader.
+        reason: String,
     },
     /// A scheduler hyperparameter outside its range, e.g. `StepLR: step_size must be >= 1, got 0`.
     InvalidScheduler {
@@ -95,15 +136,8 @@ pub enum OptimError {
         /// What is wrong, naming the value.
         reason: String,
     },
-    /// A schedule description that does not parse, e.g. `step:30` (no γ).
-    BadScheduleSpec {
-        /// The whole description.
-        text: String,
-        /// What is wrong with it.
-        reason: String,
-    },
     /// A saved scheduler position that does not fit this scheduler (a missing or unknown key,
-    /// a counter that is not a non-negative integer).
+    /// a counter that is not a non-negative integer, another number of groups).
     SchedulerState {
         /// PyTorch's name of the schedule being restored.
         scheduler: &'static str,
@@ -118,28 +152,44 @@ impl fmt::Display for OptimError {
             OptimError::InvalidHyperparameter { optimizer, what, value, expected } => {
                 write!(f, "{optimizer}: {what} = {value} {expected}")
             }
-            OptimError::NotUsed { optimizer, what, uses } => {
-                write!(f, "{optimizer} has no {what} (it uses {})", uses.join(", "))
+            OptimError::NotInForm { optimizer, form, value, note } => write!(
+                f,
+                "{optimizer}: the {form} form has no learning rate (lr = {value}); {note}"
+            ),
+            OptimError::NoSuchHyperparameter { wanted_by, rule, what } => {
+                write!(f, "{wanted_by}: {rule} has no {what}")
             }
+            OptimError::NoParameters => f.write_str("optimizer got an empty parameter list"),
+            OptimError::ParameterInTwoGroups { param, groups: (a, b) } => write!(
+                f,
+                "some parameters appear in more than one parameter group: `{param}` is in \
+                 group {a} and again in group {b}"
+            ),
+            OptimError::DuplicateName { param, groups: (a, b) } => write!(
+                f,
+                "two parameters are named `{param}` (groups {a} and {b}); saved state is keyed \
+                 by name, so names must differ"
+            ),
             OptimError::NonFiniteGradient { optimizer, param, value } => write!(
                 f,
                 "{optimizer}: the gradient of `{param}` holds {value}; no parameter was updated"
             ),
-            OptimError::InvalidSchedule { optimizer, reason } => {
-                write!(f, "{optimizer}: momentum schedule: {reason}")
-            }
             OptimError::NeedsClosure { optimizer } => write!(
                 f,
                 "{optimizer}: the course form takes the gradient at the look-ahead point, so it \
                  must re-evaluate the loss: call step_with_closure (or use Form::PyTorch)"
             ),
-            OptimError::UnknownOptimizer(name) => {
-                let known: Vec<&str> = catalog::ALL.iter().flat_map(catalog::Entry::names).collect();
+            OptimError::UnknownOptimizer { name, known } => {
                 write!(f, "unknown optimizer `{name}` (expected one of {})", known.join(", "))
             }
             OptimError::WrongOptimizer { expected, found } => {
                 write!(f, "load_state_dict: the state was saved by `{found}`, not `{expected}`")
             }
+            OptimError::WrongGrouping { expected, found } => write!(
+                f,
+                "load_state_dict: the state was saved for the parameter groups {found:?}, but \
+                 this optimizer has {expected:?}"
+            ),
             OptimError::MissingState(key) => write!(f, "load_state_dict: missing state `{key}`"),
             OptimError::UnknownState(key) => write!(
                 f,
@@ -156,10 +206,10 @@ impl fmt::Display for OptimError {
             OptimError::BadMetadata { key, value } => {
                 write!(f, "metadata `{key}` = `{value}` is not a number of the expected kind")
             }
-            OptimError::InvalidScheduler { scheduler, reason } => write!(f, "{scheduler}: {reason}"),
-            OptimError::BadScheduleSpec { text, reason } => {
-                write!(f, "bad schedule `{text}`: {reason}")
+            OptimError::BadGroups { key, reason } => {
+                write!(f, "metadata `{key}` does not hold this optimizer's groups: {reason}")
             }
+            OptimError::InvalidScheduler { scheduler, reason } => write!(f, "{scheduler}: {reason}"),
             OptimError::SchedulerState { scheduler, reason } => {
                 write!(f, "{scheduler}::load_state: {reason}")
             }
@@ -177,11 +227,6 @@ fn invalid(optimizer: &'static str, what: &str, value: f32, expected: &'static s
         value,
         expected,
     }
-}
-
-/// A learning rate: finite and ≥ 0.
-pub(crate) fn check_lr(optimizer: &'static str, lr: f32) -> Result<(), OptimError> {
-    check_non_negative(optimizer, "lr", lr)
 }
 
 /// Finite and ≥ 0 (learning rates, weight decay).

@@ -17,29 +17,38 @@
 use std::fmt;
 
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
+use serde::{Deserialize, Serialize};
 
-use crate::error::{check_lr, check_non_negative, check_positive, check_unit, OptimError};
-use crate::factory::Hyper;
-use crate::rule::{Form, StepContext, UpdateRule};
+use crate::error::{check_non_negative, check_positive, check_unit, OptimError};
+use crate::form::Form;
+use crate::rule::UpdateRule;
 
-/// RMSProp. [`Default`] is the course form; [`RmsProp::pytorch`] PyTorch's defaults.
+/// RMSProp. [`Default`] is the course form; [`RmsProp::pytorch`] PyTorch's defaults. On a
+/// command line, `--form pytorch` also picks PyTorch's `λ` and `γ` unless they are given.
 ///
 /// ```
-/// use optim::RmsProp;
+/// use optim::{Form, RmsProp};
 /// assert_eq!((RmsProp::default().lr, RmsProp::default().gamma), (0.001, 0.9));
-/// assert_eq!((RmsProp::pytorch().lr, RmsProp::pytorch().gamma), (0.01, 0.99));
+/// assert_eq!(RmsProp::defaults(Form::PyTorch), RmsProp::pytorch());
+/// assert_eq!(RmsProp::pytorch().to_string(), "rmsprop (lr 0.01, γ 0.99, ε 1e-8, weight decay 0, PyTorch form)");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
 pub struct RmsProp {
-    /// Learning rate `λ` (course 0.001, PyTorch 0.01).
+    /// Learning rate λ (PyTorch form: 0.01)
+    #[arg(long, default_value_t = RmsProp::default().lr, default_value_if("form", "pytorch", "0.01"))]
     pub lr: f32,
-    /// Moving-average coefficient `γ` in `[0, 1)` (course 0.9, PyTorch's `alpha` 0.99).
+    /// Moving-average coefficient γ, in [0, 1) (PyTorch's alpha; PyTorch form: 0.99)
+    #[arg(long, default_value_t = RmsProp::default().gamma, default_value_if("form", "pytorch", "0.99"))]
     pub gamma: f32,
-    /// `ε` > 0 against division by zero (1e-8; inside the root in the course form).
+    /// ε > 0 against division by zero
+    #[arg(long, default_value_t = RmsProp::default().eps)]
     pub eps: f32,
-    /// L2 weight decay `wd` (default 0).
+    /// L2 weight decay wd: the gradient becomes g + wd·w
+    #[arg(long, default_value_t = RmsProp::default().weight_decay)]
     pub weight_decay: f32,
-    /// `ε` inside the root (course, default) or outside (PyTorch).
+    /// ε inside the root (course) or outside (PyTorch)
+    #[arg(long, value_enum, default_value_t = RmsProp::default().form)]
     pub form: Form,
 }
 
@@ -67,30 +76,22 @@ impl RmsProp {
         }
     }
 
-    /// The rule with the values `hp` sets (`hp.gamma` for `γ`) and, for the rest, the defaults
-    /// of `hp.form` ([`by_name`](crate::by_name)).
-    pub fn from_hyper(hp: &Hyper) -> RmsProp {
-        let d = match hp.form {
+    /// The defaults of `form`: [`Default`] or [`RmsProp::pytorch`].
+    pub fn defaults(form: Form) -> Self {
+        match form {
             Form::Course => RmsProp::default(),
             Form::PyTorch => RmsProp::pytorch(),
-        };
-        RmsProp {
-            lr: hp.lr.unwrap_or(d.lr),
-            gamma: hp.gamma.unwrap_or(d.gamma),
-            eps: hp.eps.unwrap_or(d.eps),
-            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
-            form: d.form,
         }
     }
 }
 
-/// `γ 0.9, ε 1e-8, weight decay 0, course form`: the hyperparameters other than `λ` (see
-/// [`UpdateRule`]).
+/// `rmsprop (lr 0.001, γ 0.9, ε 1e-8, weight decay 0, course form)`.
 impl fmt::Display for RmsProp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "γ {}, ε {:e}, weight decay {}, {} form",
+            "rmsprop (lr {}, γ {}, ε {:e}, weight decay {}, {} form)",
+            self.lr,
             self.gamma,
             self.eps,
             self.weight_decay,
@@ -109,28 +110,28 @@ impl UpdateRule for RmsProp {
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        check_lr("rmsprop", self.lr)?;
-        check_unit("rmsprop", "gamma", self.gamma)?;
-        check_positive("rmsprop", "eps", self.eps)?;
-        check_non_negative("rmsprop", "weight_decay", self.weight_decay)
+        check_non_negative(self.name(), "lr", self.lr)?;
+        check_unit(self.name(), "gamma", self.gamma)?;
+        check_positive(self.name(), "eps", self.eps)?;
+        check_non_negative(self.name(), "weight_decay", self.weight_decay)
     }
 
-    fn lr(&self) -> f32 {
-        self.lr
+    fn lr(&self) -> Option<f32> {
+        Some(self.lr)
     }
 
-    fn weight_decay(&self) -> f32 {
-        self.weight_decay
+    fn set_lr(&mut self, lr: f32) {
+        self.lr = lr;
     }
 
     fn update(
         &self,
-        ctx: &StepContext,
+        _t: u64,
         w: ArrayViewMut1<f32>,
         g: ArrayView1<f32>,
         state: &mut [ArrayViewMut1<f32>],
     ) {
-        let (λ, γ, ε, wd) = (ctx.lr, self.gamma, self.eps, ctx.weight_decay);
+        let (λ, γ, ε, wd) = (self.lr, self.gamma, self.eps, self.weight_decay);
         let [ma_g2] = state else {
             unreachable!("one state slot")
         };

@@ -5,29 +5,34 @@
 //! w ← w − λ g
 //! ```
 //!
-//! The course and PyTorch (`SGD(lr)`, no momentum) agree. Whether `g` is the gradient of one
-//! example, a mini-batch or the full batch is the caller's choice of loss, not the optimizer's.
-//! PyTorch's `dampening` and `maximize` options are not offered.
+//! The course and PyTorch (`SGD(lr)`, no momentum) agree, so there is no
+//! [`Form`](crate::Form). Whether `g` is the gradient of one example, a mini-batch or the full
+//! batch is the caller's choice of loss, not the optimizer's. PyTorch's `dampening` and
+//! `maximize` options are not offered, and its default `lr` is 0.001 where ours is 0.01.
 
 use std::fmt;
 
 use ndarray::{ArrayView1, ArrayViewMut1, Zip};
+use serde::{Deserialize, Serialize};
 
-use crate::error::{check_lr, check_non_negative, OptimError};
-use crate::factory::Hyper;
-use crate::rule::{StepContext, UpdateRule};
+use crate::error::{check_non_negative, OptimError};
+use crate::rule::UpdateRule;
 
-/// Plain gradient descent, `w ← w − λ g`.
+/// Plain gradient descent, `w ← w − λ g`. Defaults: `λ = 0.01`, `wd = 0`.
 ///
 /// ```
 /// let sgd = optim::Sgd::default();
 /// assert_eq!((sgd.lr, sgd.weight_decay), (0.01, 0.0));
+/// assert_eq!(sgd.to_string(), "sgd (lr 0.01, weight decay 0)");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
 pub struct Sgd {
-    /// Learning rate `λ` (default 0.01; PyTorch's is 0.001).
+    /// Learning rate λ
+    #[arg(long, default_value_t = Sgd::default().lr)]
     pub lr: f32,
-    /// L2 weight decay `wd` (default 0).
+    /// L2 weight decay wd: the gradient becomes g + wd·w
+    #[arg(long, default_value_t = Sgd::default().weight_decay)]
     pub weight_decay: f32,
 }
 
@@ -40,22 +45,14 @@ impl Default for Sgd {
     }
 }
 
-impl Sgd {
-    /// The rule with the values `hp` sets and the defaults above for the rest
-    /// ([`by_name`](crate::by_name)).
-    pub fn from_hyper(hp: &Hyper) -> Sgd {
-        let d = Sgd::default();
-        Sgd {
-            lr: hp.lr.unwrap_or(d.lr),
-            weight_decay: hp.weight_decay.unwrap_or(d.weight_decay),
-        }
-    }
-}
-
-/// `weight decay 0`: the hyperparameters other than `λ` (see [`UpdateRule`]).
+/// `sgd (lr 0.01, weight decay 0)`.
 impl fmt::Display for Sgd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "weight decay {}", self.weight_decay)
+        write!(
+            f,
+            "sgd (lr {}, weight decay {})",
+            self.lr, self.weight_decay
+        )
     }
 }
 
@@ -69,26 +66,26 @@ impl UpdateRule for Sgd {
     }
 
     fn validate(&self) -> Result<(), OptimError> {
-        check_lr("sgd", self.lr)?;
-        check_non_negative("sgd", "weight_decay", self.weight_decay)
+        check_non_negative(self.name(), "lr", self.lr)?;
+        check_non_negative(self.name(), "weight_decay", self.weight_decay)
     }
 
-    fn lr(&self) -> f32 {
-        self.lr
+    fn lr(&self) -> Option<f32> {
+        Some(self.lr)
     }
 
-    fn weight_decay(&self) -> f32 {
-        self.weight_decay
+    fn set_lr(&mut self, lr: f32) {
+        self.lr = lr;
     }
 
     fn update(
         &self,
-        ctx: &StepContext,
+        _t: u64,
         w: ArrayViewMut1<f32>,
         g: ArrayView1<f32>,
         _state: &mut [ArrayViewMut1<f32>],
     ) {
-        let (λ, wd) = (ctx.lr, ctx.weight_decay);
+        let (λ, wd) = (self.lr, self.weight_decay);
         Zip::from(w).and(g).for_each(|w, &g| {
             let g = g + wd * *w;
             *w -= λ * g;

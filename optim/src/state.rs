@@ -1,205 +1,174 @@
-//! A saved optimizer state as named tensors and string metadata — the two things a safetensors
-//! file holds — so that one checkpoint keeps the model's weights, the optimizer's buffers and a
-//! scheduler's position ([`Scheduler::to_metadata`](crate::scheduler::Scheduler::to_metadata))
-//! side by side, and a hand-written loop resumes exactly:
+//! Saving and restoring an optimizer's state: each group's rule and parameter names, each
+//! parameter's step count and buffers (keyed by parameter *name*, so that the state maps back
+//! onto a model rebuilt in another run), and the global step count.
 //!
-//! ```
-//! use autograd::Tensor;
-//! use nn::{mlp, Activation, Init, Module, Sequential};
-//! use optim::scheduler::{Scheduler, StepLr};
-//! use optim::{Adam, OptimError, Optimizer, OptimizerState};
-//! use rand::SeedableRng;
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let path = std::env::temp_dir().join(format!("optim-doc-{}.safetensors", std::process::id()));
-//! let x = Tensor::from_vec((0..24).map(|i| (i as f32).sin()).collect(), &[6, 4])?;
-//! let labels = [0, 1, 2, 0, 1, 2];
-//! // The network, optimizer and schedule a run starts from.
-//! let fresh = || -> Result<(Sequential, Optimizer<Adam>, StepLr), OptimError> {
-//!     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
-//!     let model = mlp(&[4, 8, 3], Activation::Relu, 0.0, Init::Pytorch, &mut rng);
-//!     let opt = Optimizer::new(model.parameters(), Adam { lr: 0.01, ..Adam::default() })?;
-//!     Ok((model, opt, StepLr::new(0.01, 2, 0.5)?))
-//! };
-//! // An epoch of one batch: a step, then the schedule.
-//! let epoch = |model: &Sequential, opt: &mut Optimizer<Adam>, sched: &mut StepLr| {
-//!     opt.zero_grad();
-//!     model.forward(&x).cross_entropy(&labels).backward();
-//!     opt.step()?;
-//!     opt.set_lr(sched.step(None));
-//!     Ok::<(), OptimError>(())
-//! };
-//! let (model, mut opt, mut sched) = fresh()?;
-//! for _ in 0..3 {
-//!     epoch(&model, &mut opt, &mut sched)?;
-//! }
-//!
-//! // Save weights, optimizer state and schedule position in one file.
-//! let mut tensors = nn::parameter_tensors(&model.parameters());
-//! let (buffers, mut metadata) = opt.state_dict().to_tensors("optim.");
-//! tensors.extend(buffers);
-//! metadata.extend(sched.to_metadata("scheduler."));
-//! nn::save_tensors(&path, &tensors, metadata)?;
-//!
-//! // Resume into a fresh network, optimizer and schedule.
-//! let (resumed, mut opt2, mut sched2) = fresh()?;
-//! let (mut tensors, metadata) = nn::load_tensors(&path)?;
-//! let state = OptimizerState::from_tensors("optim.", &mut tensors, &metadata)?;
-//! nn::load_parameters(&path, &resumed.parameters(), tensors)?; // the rest: the weights
-//! opt2.load_state_dict(&state)?;
-//! sched2.load_metadata("scheduler.", &metadata)?;
-//!
-//! // Three more epochs each: the resumed run is the uninterrupted one, bit for bit.
-//! for _ in 0..3 {
-//!     epoch(&model, &mut opt, &mut sched)?;
-//!     epoch(&resumed, &mut opt2, &mut sched2)?;
-//! }
-//! let bits = |m: &Sequential| -> Vec<u32> {
-//!     m.parameters().iter().flat_map(|p| p.tensor.to_vec()).map(f32::to_bits).collect()
-//! };
-//! assert_eq!(bits(&resumed), bits(&model));
-//! assert_eq!(opt2.lr(), opt.lr());
-//! # std::fs::remove_file(&path)?;
-//! # Ok(())
-//! # }
-//! ```
+//! `checkpoint.rs` turns an [`OptimizerState`] into tensors and text for a checkpoint file.
 
 use std::collections::BTreeMap;
 
 use ndarray::ArrayD;
+use serde::{Deserialize, Serialize};
 
 use crate::error::OptimError;
-use crate::optimizer::OptimizerState;
+use crate::optimizer::{Key, Optimizer, ParamState};
+use crate::rule::UpdateRule;
 
-impl OptimizerState {
-    /// The state as tensors and string metadata, every name starting with `prefix`:
-    ///
-    /// | entry | name | value |
-    /// |---|---|---|
-    /// | each buffer | `<prefix><param>.<slot>` (`optim.0.weight.m`) | the tensor |
-    /// | the optimizer | `<prefix>name` | `adam` |
-    /// | steps taken | `<prefix>step` | `120` |
-    /// | learning rate | `<prefix>lr` | `0.001` |
-    /// | each counter | `<prefix>scalar.<param>.step` | `120.0` |
-    ///
-    /// Numbers are written as their shortest exact text (`{:?}`), so they read back bit for bit.
-    #[allow(clippy::type_complexity)] // tensors and metadata, spelled out as `nn` takes them
-    pub fn to_tensors(
-        &self,
-        prefix: &str,
-    ) -> (Vec<(String, ArrayD<f32>)>, BTreeMap<String, String>) {
-        let tensors = self
-            .buffers
-            .iter()
-            .map(|(name, buffer)| (format!("{prefix}{name}"), buffer.clone()))
-            .collect();
-        let mut metadata = BTreeMap::from([
-            (format!("{prefix}name"), self.optimizer.clone()),
-            (format!("{prefix}step"), self.step.to_string()),
-            (format!("{prefix}lr"), format!("{:?}", self.lr)),
-        ]);
-        for (key, value) in &self.scalars {
-            metadata.insert(format!("{prefix}scalar.{key}"), format!("{value:?}"));
-        }
-        (tensors, metadata)
-    }
-
-    /// Reads back what [`to_tensors`](OptimizerState::to_tensors) wrote under `prefix`, taking
-    /// the optimizer's tensors out of `tensors` so that what is left (a model's weights, say)
-    /// can be loaded strictly. Whether the state fits an optimizer is checked by
-    /// [`load_state_dict`](crate::Optimizer::load_state_dict).
-    ///
-    /// # Errors
-    /// [`OptimError::MissingState`] naming a missing `<prefix>name`, `<prefix>step` or
-    /// `<prefix>lr`; [`OptimError::BadMetadata`] for a value that is not a number of its kind.
-    /// `tensors` is left as it was on error.
-    pub fn from_tensors(
-        prefix: &str,
-        tensors: &mut Vec<(String, ArrayD<f32>)>,
-        metadata: &BTreeMap<String, String>,
-    ) -> Result<OptimizerState, OptimError> {
-        let text = |key: &str| {
-            let key = format!("{prefix}{key}");
-            match metadata.get(&key) {
-                Some(value) => Ok((key, value)),
-                None => Err(OptimError::MissingState(key)),
-            }
-        };
-        fn parse<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, OptimError> {
-            value.parse().map_err(|_| OptimError::BadMetadata {
-                key: key.to_string(),
-                value: value.to_string(),
-            })
-        }
-        let (_, optimizer) = text("name")?;
-        let (step_key, step) = text("step")?;
-        let (lr_key, lr) = text("lr")?;
-        let scalar_prefix = format!("{prefix}scalar.");
-        let mut scalars = BTreeMap::new();
-        for (key, value) in metadata.range(scalar_prefix.clone()..) {
-            let Some(name) = key.strip_prefix(&scalar_prefix) else {
-                break; // sorted: the keys with the prefix come first, together
-            };
-            scalars.insert(name.to_string(), parse(key, value)?);
-        }
-        let state = OptimizerState {
-            optimizer: optimizer.clone(),
-            step: parse(&step_key, step)?,
-            lr: parse(&lr_key, lr)?,
-            buffers: Vec::new(),
-            scalars,
-        };
-        let (ours, rest): (Vec<_>, Vec<_>) = std::mem::take(tensors)
-            .into_iter()
-            .partition(|(name, _)| name.starts_with(prefix));
-        *tensors = rest;
-        let buffers = ours
-            .into_iter()
-            .map(|(name, buffer)| (name[prefix.len()..].to_string(), buffer))
-            .collect();
-        Ok(OptimizerState { buffers, ..state })
-    }
+/// A saved optimizer state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimizerState<R> {
+    /// Steps taken.
+    pub step: u64,
+    /// Each group's rule (its `λ` included, as a scheduler left it) and parameter names.
+    pub groups: Vec<SavedGroup<R>>,
+    /// State buffers named `"<param name>.<slot>"` (`"0.weight.m"`), group by group.
+    pub buffers: Vec<(String, ArrayD<f32>)>,
+    /// Counters: `"<param name>.step"`, the number of updates each parameter has received.
+    pub scalars: BTreeMap<String, f64>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ndarray::IxDyn;
+/// One group of a saved state: its rule and the names of its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedGroup<R> {
+    /// The rule with its hyperparameters.
+    pub rule: R,
+    /// The parameters' names, in order.
+    pub params: Vec<String>,
+}
 
-    fn state() -> OptimizerState {
-        let m = ArrayD::from_shape_vec(IxDyn(&[2]), vec![0.1f32, -0.0]).unwrap();
+/// What `load_state_dict` has found of one parameter's state: its step count and buffers.
+type Found = (Option<u64>, Vec<Option<ArrayD<f32>>>);
+
+impl<R: UpdateRule> Optimizer<R> {
+    /// A copy of the state, to save in a checkpoint.
+    pub fn state_dict(&self) -> OptimizerState<R> {
+        let mut buffers = Vec::new();
+        let mut scalars = BTreeMap::new();
+        for (i, group) in self.groups.iter().enumerate() {
+            for p in group.params.iter() {
+                if let Some(s) = self.state.get(&(i, p.id)) {
+                    scalars.insert(format!("{}.step", p.name), s.t as f64);
+                    for (slot, buf) in group.rule.state_slots().iter().zip(&s.slots) {
+                        buffers.push((format!("{}.{slot}", p.name), buf.clone()));
+                    }
+                }
+            }
+        }
+        let groups = self
+            .groups
+            .iter()
+            .map(|g| SavedGroup {
+                rule: g.rule.clone(),
+                params: g.params.iter().map(|p| p.name.clone()).collect(),
+            })
+            .collect();
         OptimizerState {
-            optimizer: "adam".into(),
-            step: 7,
-            lr: 0.1 + 0.2, // not a short decimal in f32: must still come back exactly
-            buffers: vec![("0.weight.m".into(), m.clone()), ("0.weight.v".into(), m)],
-            scalars: BTreeMap::from([("0.weight.step".into(), 7.0)]),
+            step: self.step,
+            groups,
+            buffers,
+            scalars,
         }
     }
 
-    #[test]
-    fn round_trips_and_leaves_the_other_tensors() {
-        let (buffers, metadata) = state().to_tensors("optim.");
-        assert_eq!(metadata["optim.name"], "adam");
-        assert_eq!(metadata["optim.scalar.0.weight.step"], "7.0");
-        let weight = ArrayD::zeros(IxDyn(&[2]));
-        let mut tensors = vec![("0.weight".to_string(), weight.clone())];
-        tensors.extend(buffers);
-        let back = OptimizerState::from_tensors("optim.", &mut tensors, &metadata).unwrap();
-        assert_eq!(back, state());
-        assert_eq!(back.lr.to_bits(), state().lr.to_bits());
-        assert_eq!(tensors, vec![("0.weight".to_string(), weight)]);
-    }
-
-    #[test]
-    fn missing_or_garbled_metadata_is_named() {
-        let (mut buffers, mut metadata) = state().to_tensors("o.");
-        metadata.remove("o.step");
-        let err = OptimizerState::from_tensors("o.", &mut buffers, &metadata).unwrap_err();
-        assert_eq!(err, OptimError::MissingState("o.step".into()));
-        assert_eq!(buffers.len(), 2, "nothing taken on error");
-        metadata.insert("o.step".into(), "7".into());
-        metadata.insert("o.lr".into(), "fast".into());
-        let err = OptimizerState::from_tensors("o.", &mut buffers, &metadata).unwrap_err();
-        assert!(err.to_string().contains("`o.lr` = `fast`"), "{err}");
+    /// Restores a state saved by [`state_dict`](Optimizer::state_dict): each group's rule (its
+    /// hyperparameters, `λ` included, replace the group's, as in PyTorch), the buffers and
+    /// the step counts. Nothing changes unless the whole state is valid.
+    ///
+    /// # Errors
+    /// - [`OptimError::WrongOptimizer`] if another optimizer saved it (a state saved in
+    ///   another [`Form`](crate::Form) with different slots gives `UnknownState`);
+    /// - [`OptimError::WrongGrouping`] if its groups hold other parameters;
+    /// - [`OptimError::UnknownState`] for a buffer or counter naming no parameter or slot;
+    /// - [`OptimError::MissingState`] if a parameter has some of its state but not all;
+    /// - [`OptimError::ShapeMismatch`] naming the parameter and both shapes;
+    /// - [`OptimError::BadCounter`] for a step count that is not a non-negative integer;
+    /// - [`OptimError::InvalidHyperparameter`] for a bad saved hyperparameter.
+    pub fn load_state_dict(&mut self, saved: &OptimizerState<R>) -> Result<(), OptimError> {
+        for (ours, theirs) in self.groups.iter().zip(&saved.groups) {
+            if ours.rule.name() != theirs.rule.name() {
+                return Err(OptimError::WrongOptimizer {
+                    expected: ours.rule.name().to_string(),
+                    found: theirs.rule.name().to_string(),
+                });
+            }
+        }
+        let expected: Vec<Vec<String>> = self
+            .groups
+            .iter()
+            .map(|g| g.params.iter().map(|p| p.name.clone()).collect())
+            .collect();
+        let found: Vec<Vec<String>> = saved.groups.iter().map(|g| g.params.clone()).collect();
+        if expected != found {
+            return Err(OptimError::WrongGrouping { expected, found });
+        }
+        saved.groups.iter().try_for_each(|g| g.rule.validate())?;
+        // Each parameter by name: where its state is kept, its shape, its group's slots.
+        let mut params = BTreeMap::new();
+        for (i, group) in self.groups.iter().enumerate() {
+            for p in group.params.iter() {
+                let slots = group.rule.state_slots();
+                params.insert(p.name.as_str(), ((i, p.id), p.tensor.shape(), slots));
+            }
+        }
+        // Slot names have no dot, parameter names may: split a key at the last one.
+        let unknown = |key: &str| OptimError::UnknownState(key.to_string());
+        fn locate(key: &str) -> Result<(&str, &str), OptimError> {
+            let unknown = || OptimError::UnknownState(key.to_string());
+            key.rsplit_once('.').ok_or_else(unknown)
+        }
+        let mut found: BTreeMap<Key, Found> = BTreeMap::new();
+        for (key, &value) in &saved.scalars {
+            let (param, "step") = locate(key)? else {
+                return Err(unknown(key));
+            };
+            let (k, _, slots) = params.get(param).ok_or_else(|| unknown(key))?;
+            if !(value >= 0.0 && value.fract() == 0.0 && value < u64::MAX as f64) {
+                let key = key.clone();
+                return Err(OptimError::BadCounter { key, value });
+            }
+            let entry = found
+                .entry(*k)
+                .or_insert_with(|| (None, vec![None; slots.len()]));
+            entry.0 = Some(value as u64);
+        }
+        for (key, buf) in &saved.buffers {
+            let (param, slot) = locate(key)?;
+            let (k, shape, slots) = params.get(param).ok_or_else(|| unknown(key))?;
+            let s = slots
+                .iter()
+                .position(|s| *s == slot)
+                .ok_or_else(|| unknown(key))?;
+            if buf.shape() != shape.as_slice() {
+                return Err(OptimError::ShapeMismatch {
+                    param: param.to_string(),
+                    slot: slot.to_string(),
+                    saved: buf.shape().to_vec(),
+                    expected: shape.clone(),
+                });
+            }
+            found
+                .entry(*k)
+                .or_insert_with(|| (None, vec![None; slots.len()]))
+                .1[s] = Some(buf.clone());
+        }
+        let mut state = BTreeMap::new();
+        for (name, (k, _, slots)) in &params {
+            let Some((t, bufs)) = found.remove(k) else {
+                continue;
+            };
+            let missing = |what: &str| OptimError::MissingState(format!("{name}.{what}"));
+            let t = t.ok_or_else(|| missing("step"))?;
+            let slots = bufs
+                .into_iter()
+                .zip(slots.iter())
+                .map(|(b, slot)| b.ok_or_else(|| missing(slot)))
+                .collect::<Result<Vec<_>, _>>()?;
+            state.insert(*k, ParamState { t, slots });
+        }
+        for (group, saved) in self.groups.iter_mut().zip(&saved.groups) {
+            group.rule = saved.rule.clone();
+        }
+        self.state = state;
+        self.step = saved.step;
+        Ok(())
     }
 }

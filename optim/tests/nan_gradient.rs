@@ -3,7 +3,7 @@
 //! element, which the default does not pay for).
 
 use autograd::{anomaly, Parameters, Tensor};
-use optim::{by_name, catalog, Hyper, OptimError};
+use optim::{Algorithm, Form, OptimError, Optimizer};
 
 /// `a` (finite gradient) and `b`, whose gradient is `x` = `[1, bad]` after `backward()` on
 /// `sum(a) + sum(b·x)`, computed with anomaly mode off.
@@ -28,14 +28,15 @@ fn values(params: &Parameters) -> Vec<Vec<f32>> {
 
 #[test]
 fn anomaly_mode_refuses_a_non_finite_gradient_naming_the_parameter() {
-    for entry in catalog::ALL {
+    for name in Algorithm::NAMES {
         for bad in [f32::NAN, f32::INFINITY] {
             let params = params_with_gradient(bad);
             let before = values(&params);
-            let mut opt = by_name(entry.name, params, &Hyper::default()).unwrap();
+            let rule = Algorithm::defaults(name, Form::Course).unwrap();
+            let mut opt = Optimizer::new(params, rule).unwrap();
             anomaly::set_enabled(true);
             let mut closure = || 0.0;
-            let result = if entry.name == "nesterov" {
+            let result = if name == "nesterov" {
                 // The course form of NAG steps through a closure.
                 opt.step_with_closure(&mut closure).map(|_| ())
             } else {
@@ -45,18 +46,14 @@ fn anomaly_mode_refuses_a_non_finite_gradient_naming_the_parameter() {
             let err = result.unwrap_err();
             assert!(
                 matches!(&err, OptimError::NonFiniteGradient { param, .. } if param == "b"),
-                "{}: {err:?}",
-                entry.name
+                "{name}: {err:?}"
             );
             assert_eq!(
                 err.to_string(),
-                format!(
-                    "{}: the gradient of `b` holds {bad}; no parameter was updated",
-                    entry.name
-                )
+                format!("{name}: the gradient of `b` holds {bad}; no parameter was updated")
             );
-            if entry.name != "nesterov" {
-                assert_eq!(values(opt.params()), before, "{}", entry.name);
+            if name != "nesterov" {
+                assert_eq!(values(&opt.params()), before, "{name}");
             }
         }
     }
@@ -65,9 +62,9 @@ fn anomaly_mode_refuses_a_non_finite_gradient_naming_the_parameter() {
 #[test]
 fn outside_anomaly_mode_the_step_goes_ahead() {
     let params = params_with_gradient(f32::NAN);
-    let mut opt = by_name("sgd", params, &Hyper::default()).unwrap();
+    let mut opt = Optimizer::new(params, optim::Sgd::default()).unwrap();
     assert!(!anomaly::is_enabled());
     opt.step().unwrap();
-    let after = values(opt.params());
+    let after = values(&opt.params());
     assert!(after[1][1].is_nan() && after[0].iter().all(|v| v.is_finite()));
 }

@@ -9,7 +9,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use autograd::{Parameters, Tensor};
-use optim::{by_name, Form, Hyper};
+use optim::{Algorithm, Form, Optimizer};
 
 struct Counting;
 
@@ -52,11 +52,8 @@ fn steady_state_steps_do_not_allocate() {
         allocations(|| drop(std::hint::black_box(vec![1u8; 1000]))),
         1000
     );
-    let names = [
-        "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw",
-    ];
     // NAG's course form re-evaluates the loss (a graph) inside its step, so it is left out.
-    let runs = names
+    let runs = Algorithm::NAMES
         .iter()
         .flat_map(|&n| [(n, Form::Course), (n, Form::PyTorch)]);
     for (name, form) in runs.filter(|&(n, f)| !(n == "nesterov" && f == Form::Course)) {
@@ -73,16 +70,15 @@ fn steady_state_steps_do_not_allocate() {
                 .unwrap()
                 .requires_grad(),
         );
-        let hp = Hyper {
-            weight_decay: Some(0.01),
-            form,
-            ..Default::default()
-        };
-        let mut opt = by_name(name, params, &hp).unwrap();
+        // With weight decay, so that every rule's whole update runs.
+        let mut rule = serde_json::to_value(Algorithm::defaults(name, form).unwrap()).unwrap();
+        rule["weight_decay"] = serde_json::json!(0.01);
+        let rule: Algorithm = serde_json::from_value(rule).unwrap();
         let (w, b) = (
-            opt.params().get("w").unwrap().clone(),
-            opt.params().get("b").unwrap().clone(),
+            params.get("w").unwrap().clone(),
+            params.get("b").unwrap().clone(),
         );
+        let mut opt = Optimizer::new(params, rule).unwrap();
         (&(&w * &w).sum() + &(&b * &b).sum()).backward(); // gradients stay in place across steps
         opt.step().unwrap(); // first step: creates the state
         let count = allocations(|| {

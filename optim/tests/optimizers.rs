@@ -6,9 +6,10 @@
 //! precision) and compared to a relative 1e-6.
 
 use autograd::{Parameters, Tensor};
+use optim::scheduler::{MultiStepLr, Scheduler};
 use optim::{
-    AdaDelta, AdaGrad, Adam, Form, Momentum, MomentumSchedule, Nesterov, OptimError, Optimizer,
-    RmsProp, Sgd, UpdateRule,
+    AdaDelta, AdaGrad, Adam, Form, Momentum, Nesterov, OptimError, Optimizer, RmsProp, Sgd,
+    UpdateRule,
 };
 
 /// One scalar parameter `w` starting at `w0`.
@@ -96,13 +97,13 @@ fn momentum_both_forms_by_hand() {
     let want = [0.8, 0.46, 0.062];
     let course = Momentum {
         lr: 0.1,
-        momentum: 0.9.into(),
+        momentum: 0.9,
         ..Default::default()
     };
     assert_close(&trajectory(course, 2.0, 1.0, 3), &want);
     let pytorch = Momentum {
         lr: 0.1,
-        momentum: 0.9.into(),
+        momentum: 0.9,
         form: Form::PyTorch,
         ..Default::default()
     };
@@ -122,7 +123,7 @@ fn momentum_forms_differ_once_the_learning_rate_changes() {
             params,
             Momentum {
                 lr: 0.1,
-                momentum: 0.9.into(),
+                momentum: 0.9,
                 form,
                 ..Default::default()
             },
@@ -131,7 +132,7 @@ fn momentum_forms_differ_once_the_learning_rate_changes() {
         let mut out = Vec::new();
         for step in 1..=3 {
             if step == 3 {
-                opt.set_lr(0.05);
+                opt.set_lr(0.05).expect("a valid rate");
             }
             half_a_w2(&w, 2.0);
             opt.step().expect("no closure needed");
@@ -144,21 +145,26 @@ fn momentum_forms_differ_once_the_learning_rate_changes() {
 }
 
 #[test]
-fn momentum_follows_its_schedule() {
-    // a = 2, w0 = 1, λ = 0.1, μ = 0.9 for steps 1–2 then 0 from step 3:
+fn momentum_follows_a_schedule_on_mu() {
+    // a = 2, w0 = 1, λ = 0.1, μ = 0.9 for steps 1–2 then 0 from step 3 (μ·0 from tick 2, the
+    // scheduler ticking after each step):
     //   steps 1–2 as above: w = 0.46, ĝ = 0.34
     //   step 3: g = 0.92, ĝ = 0·0.34 + 0.092 = 0.092, w = 0.46 − 0.092 = 0.368
-    let schedule = MomentumSchedule::Steps(vec![(1, 0.9), (3, 0.0)]);
-    let got = trajectory(
-        Momentum {
-            lr: 0.1,
-            momentum: schedule,
-            ..Default::default()
-        },
-        2.0,
-        1.0,
-        3,
-    );
+    let (params, w) = scalar_param(1.0);
+    let rule = Momentum {
+        lr: 0.1,
+        momentum: 0.9,
+        ..Default::default()
+    };
+    let mut opt = Optimizer::new(params, rule).unwrap();
+    let mut mu = Scheduler::momentum(&mut opt, MultiStepLr::new(&[2], 0.0).unwrap()).unwrap();
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        half_a_w2(&w, 2.0);
+        opt.step().unwrap();
+        mu.step(&mut opt, None).unwrap();
+        got.push(w.item());
+    }
     assert_close(&got, &[0.8, 0.46, 0.368]);
 }
 
@@ -176,7 +182,7 @@ fn nesterov_course_form_by_hand() {
         params,
         Nesterov {
             lr: 0.1,
-            momentum: 0.9.into(),
+            momentum: 0.9,
             ..Default::default()
         },
     )
@@ -224,7 +230,7 @@ fn nesterov_pytorch_form_by_hand() {
     // the course form's next one, w3 − 0.9 ĝ3 = 0.17792 − 0.286272 = −0.108352.
     let nag = Nesterov {
         lr: 0.1,
-        momentum: 0.9.into(),
+        momentum: 0.9,
         form: Form::PyTorch,
         ..Default::default()
     };
@@ -262,7 +268,7 @@ fn nesterov_pytorch_weights_are_the_course_look_ahead_points() {
         params,
         Nesterov {
             lr,
-            momentum: mu.into(),
+            momentum: mu,
             ..Default::default()
         },
     )
@@ -277,7 +283,7 @@ fn nesterov_pytorch_weights_are_the_course_look_ahead_points() {
             .unwrap();
     }
     // After the last step: w_20 − μ ĝ_20, read from the state.
-    let g_hat = course.state(autograd::ParamId(0)).unwrap()[0].clone();
+    let g_hat = course.state("w").unwrap()[0].clone();
     look_ahead.push(
         w.to_vec()
             .iter()
@@ -289,7 +295,7 @@ fn nesterov_pytorch_weights_are_the_course_look_ahead_points() {
     let (params, w) = vector_param();
     let nag = Nesterov {
         lr,
-        momentum: mu.into(),
+        momentum: mu,
         form: Form::PyTorch,
         ..Default::default()
     };
@@ -406,7 +412,7 @@ fn adadelta_by_hand_with_and_without_a_learning_rate() {
         &trajectory(course, 1.0, 2.0, 2),
         &[1.6876524762227878, 1.3945134776015604],
     );
-    // PyTorch's lr = 0.5 halves each move; MA[Δw²] averages the unscaled Δw:
+    // PyTorch's form with lr = 0.5 halves each move; MA[Δw²] averages the unscaled Δw:
     //   step 1: Δw = 0.31234752 as before, w = 2 − 0.15617376 = 1.84382624, MA[Δw²] = 0.0097561
     //   step 2: g² = 3.3996951, MA[g²] = 0.36 + 0.3399695 = 0.6999695,
     //           Δw = 0.1405564/√0.7099695 · 1.8438262 = 0.1405564/0.8425969 · 1.8438262 = 0.3075751,
@@ -415,6 +421,7 @@ fn adadelta_by_hand_with_and_without_a_learning_rate() {
         lr: 0.5,
         gamma: 0.9,
         eps: 0.01,
+        form: Form::PyTorch,
         ..Default::default()
     };
     assert_close(
@@ -626,8 +633,8 @@ fn adamw_decays_the_weights_not_the_gradient() {
 #[test]
 fn parameters_without_a_gradient_are_skipped() {
     let mut params = Parameters::new();
-    let used_id = params.push("used", Tensor::scalar(1.0).requires_grad());
-    let unused_id = params.push(
+    params.push("used", Tensor::scalar(1.0).requires_grad());
+    params.push(
         "unused",
         Tensor::from_vec(vec![5.0, 6.0], &[2])
             .unwrap()
@@ -646,10 +653,10 @@ fn parameters_without_a_gradient_are_skipped() {
         half_a_w2(&used, 1.0);
         opt.step().unwrap();
     }
-    let unused = opt.params().get("unused").unwrap();
-    assert_eq!(unused.to_vec(), vec![5.0, 6.0]);
-    assert!(opt.state(unused_id).is_none());
-    assert!(opt.state(used_id).is_some());
+    let all = opt.params();
+    assert_eq!(all.get("unused").unwrap().to_vec(), vec![5.0, 6.0]);
+    assert!(opt.state("unused").is_none());
+    assert!(opt.state("used").is_some());
     let saved = opt.state_dict();
     let names: Vec<&str> = saved.buffers.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, vec!["used.m", "used.v"]);
@@ -672,7 +679,7 @@ fn nesterov_moves_back_a_parameter_that_got_no_gradient_at_the_look_ahead() {
         params,
         Nesterov {
             lr: 0.1,
-            momentum: 0.9.into(),
+            momentum: 0.9,
             ..Default::default()
         },
     )

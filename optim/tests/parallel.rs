@@ -5,7 +5,7 @@
 
 use autograd::ndarray::Dimension;
 use autograd::{ArrayD, IxDyn, Parameters, Tensor};
-use optim::{by_name, Form, Hyper};
+use optim::{Algorithm, Form, Optimizer, UpdateRule};
 
 /// Runs three steps of `name` on a 1000×600 parameter (600,000 elements: enough for nine
 /// pieces) and a small one, with the updates cut into `threads` pieces, with
@@ -22,12 +22,11 @@ fn three_steps(name: &str, form: Form, threads: usize) -> Vec<Vec<f32>> {
             .requires_grad();
         params.push("big", big.clone());
         params.push("small", small.clone());
-        let hyper = Hyper {
-            lr: Some(0.01),
-            form,
-            ..Hyper::default()
-        };
-        let mut optimizer = by_name(name, params, &hyper).expect("valid hyperparameters");
+        let mut rule = Algorithm::defaults(name, form).expect("a name");
+        if rule.lr().is_some() {
+            rule.set_lr(0.01);
+        }
+        let mut optimizer = Optimizer::new(params, rule).expect("valid hyperparameters");
         for _ in 0..3 {
             for t in [&big, &small] {
                 let w = t.value().clone();
@@ -54,9 +53,7 @@ fn three_steps(name: &str, form: Form, threads: usize) -> Vec<Vec<f32>> {
 
 #[test]
 fn splitting_updates_over_threads_changes_no_bit() {
-    for name in [
-        "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw",
-    ] {
+    for name in Algorithm::NAMES {
         for form in [Form::Course, Form::PyTorch] {
             let one = three_steps(name, form, 1);
             for threads in [2, 3, 5, 8] {

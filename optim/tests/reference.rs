@@ -19,87 +19,14 @@
 //! math, so they also bound how far f32 rounding carries the Rust run; on the MLP the observed
 //! gap is ≤ 0.2 of the tolerance (see the report printed by `--nocapture`).
 
+mod common;
+
 use autograd::{Parameters, Tensor};
-use optim::{by_name, Form, Hyper, Optim};
+use common::{course_rule, f32s, fixture, torch_rule, Mlp, Problem};
+use optim::{Algorithm, Form, Optimizer};
 use serde_json::Value;
 
 const STEPS: usize = 60;
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn f32s(v: &Value) -> Vec<f32> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number") as f32)
-        .collect()
-}
-
-fn num(h: &Value, key: &str) -> Option<f32> {
-    h.get(key).and_then(Value::as_f64).map(|v| v as f32)
-}
-
-/// `torch.optim` hyperparameters (every one PyTorch used, defaults included) as a [`Hyper`].
-fn torch_hyper(h: &Value) -> Hyper {
-    // Options the Rust optimizers do not offer must be at PyTorch's neutral defaults.
-    for (key, neutral) in [
-        ("dampening", 0.0),
-        ("lr_decay", 0.0),
-        ("initial_accumulator_value", 0.0),
-    ] {
-        assert_eq!(
-            num(h, key).unwrap_or(neutral as f32),
-            neutral as f32,
-            "unsupported torch option {key}"
-        );
-    }
-    for key in ["centered", "amsgrad", "maximize"] {
-        assert_ne!(
-            h.get(key),
-            Some(&Value::Bool(true)),
-            "unsupported torch option {key}"
-        );
-    }
-    let betas = h.get("betas").map(f32s);
-    Hyper {
-        lr: num(h, "lr"),
-        momentum: num(h, "momentum").filter(|&m| m > 0.0),
-        gamma: num(h, "rho").or(num(h, "alpha")),
-        beta1: betas.as_ref().map(|b| b[0]),
-        beta2: betas.as_ref().map(|b| b[1]),
-        eps: num(h, "eps"),
-        weight_decay: num(h, "weight_decay"),
-        form: Form::PyTorch,
-        decoupled: h.get("decoupled_weight_decay") == Some(&Value::Bool(true)),
-        eps_inside_sqrt: false,
-    }
-}
-
-/// The course fixture's hyperparameters (named as in `Hyper`) as a [`Hyper`].
-fn course_hyper(h: &Value) -> Hyper {
-    Hyper {
-        lr: num(h, "lr"),
-        momentum: num(h, "momentum"),
-        gamma: num(h, "gamma"),
-        beta1: num(h, "beta1"),
-        beta2: num(h, "beta2"),
-        eps: num(h, "eps"),
-        weight_decay: num(h, "weight_decay"),
-        form: Form::Course,
-        decoupled: false,
-        eps_inside_sqrt: h.get("eps_inside_sqrt") == Some(&Value::Bool(true)),
-    }
-}
-
-/// A problem: its parameter registry and a loss for step `t` (1-based) built from autograd ops.
-trait Problem {
-    fn params(&self) -> Parameters;
-    fn loss(&self, params: &Parameters, t: usize) -> Tensor;
-}
 
 /// Rosenbrock `(1 − x)² + 100 (y − x²)²`, with `x` and `y` two parameters of shape [1].
 struct Rosenbrock;
@@ -126,76 +53,6 @@ impl Problem for Rosenbrock {
     }
 }
 
-/// The MLP 4 → 8 → 3 of `pytorch_mlp.json`: `relu(x·W1ᵀ + b1)·W2ᵀ + b2`, mean cross-entropy.
-struct Mlp {
-    init: Vec<(String, Vec<usize>, Vec<f32>)>,
-    inputs: Vec<Tensor>,
-    labels: Vec<Vec<usize>>,
-}
-
-impl Mlp {
-    fn from_fixture(f: &Value) -> Mlp {
-        let init = ["0.weight", "0.bias", "2.weight", "2.bias"]
-            .iter()
-            .map(|&n| {
-                let shape: Vec<usize> = f["shapes"][n]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|d| d.as_u64().unwrap() as usize)
-                    .collect();
-                (n.to_string(), shape, f32s(&f["init"][n]))
-            })
-            .collect();
-        let inputs = f["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| Tensor::from_vec(f32s(b), &[5, 4]).unwrap())
-            .collect();
-        let labels = f["labels"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| {
-                b.as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|l| l.as_u64().unwrap() as usize)
-                    .collect()
-            })
-            .collect();
-        Mlp {
-            init,
-            inputs,
-            labels,
-        }
-    }
-}
-
-impl Problem for Mlp {
-    fn params(&self) -> Parameters {
-        let mut p = Parameters::new();
-        for (name, shape, values) in &self.init {
-            p.push(
-                name.clone(),
-                Tensor::from_vec(values.clone(), shape)
-                    .unwrap()
-                    .requires_grad(),
-            );
-        }
-        p
-    }
-
-    fn loss(&self, params: &Parameters, t: usize) -> Tensor {
-        let w = |n: &str| params.get(n).unwrap();
-        let x = &self.inputs[t - 1];
-        let h = (&x.matmul(&w("0.weight").t()) + w("0.bias")).relu();
-        let logits = &h.matmul(&w("2.weight").t()) + w("2.bias");
-        logits.cross_entropy(&self.labels[t - 1])
-    }
-}
-
 /// Runs `STEPS` steps and returns the parameters (in registry order, flattened) after each one.
 ///
 /// PyTorch forms step like `torch.optim` (`zero_grad`, `backward`, `step`); course forms go
@@ -203,19 +60,19 @@ impl Problem for Mlp {
 /// look-ahead point. `lrs`, when given, is set before each step.
 fn run(
     problem: &dyn Problem,
-    name: &str,
-    hyper: &Hyper,
+    rule: Algorithm,
+    form: Form,
     lrs: Option<&[f32]>,
 ) -> Result<Vec<Vec<f32>>, String> {
-    let mut opt: Box<dyn Optim> =
-        by_name(name, problem.params(), hyper).map_err(|e| format!("by_name({name}): {e}"))?;
+    let mut opt = Optimizer::new(problem.params(), rule).map_err(|e| format!("new: {e}"))?;
+    let params = opt.params();
     let mut out = Vec::with_capacity(STEPS);
     for t in 1..=STEPS {
         if let Some(lrs) = lrs {
-            opt.set_lr(lrs[t - 1]);
+            opt.set_lr(lrs[t - 1])
+                .map_err(|e| format!("step {t}: {e}"))?;
         }
-        let params = opt.params().clone();
-        if hyper.form == Form::PyTorch {
+        if form == Form::PyTorch {
             opt.zero_grad();
             problem.loss(&params, t).backward();
             opt.step().map_err(|e| format!("step {t}: {e}"))?;
@@ -229,14 +86,18 @@ fn run(
             opt.step_with_closure(&mut closure)
                 .map_err(|e| format!("step {t}: {e}"))?;
         }
-        out.push(
-            opt.params()
-                .iter()
-                .flat_map(|p| p.tensor.to_vec())
-                .collect(),
-        );
+        out.push(params.iter().flat_map(|p| p.tensor.to_vec()).collect());
     }
     Ok(out)
+}
+
+/// A fixture case's rule, from its optimizer name and hyperparameters.
+fn rule_of(case: &Value, form: Form) -> Algorithm {
+    let name = case["optimizer"].as_str().unwrap();
+    match form {
+        Form::PyTorch => torch_rule(name, &case["hyper"]),
+        Form::Course => course_rule(name, &case["hyper"]),
+    }
 }
 
 /// Worst value of `|got − want| / (1e-5·|want| + 1e-6)` (≤ 1 passes) and of the plain relative
@@ -260,7 +121,7 @@ fn compare(got: &[f32], want: &[f32]) -> (f64, f64) {
 }
 
 /// Checks every case of a Rosenbrock fixture; returns the failures.
-fn check_rosenbrock(file: &str, hyper_of: fn(&Value) -> Hyper) -> Vec<String> {
+fn check_rosenbrock(file: &str, form: Form) -> Vec<String> {
     let f = fixture(file);
     let mut failures = Vec::new();
     for case in f["cases"].as_array().unwrap() {
@@ -273,12 +134,7 @@ fn check_rosenbrock(file: &str, hyper_of: fn(&Value) -> Hyper) -> Vec<String> {
             .map(f32s)
             .collect();
         assert_eq!(want.len(), STEPS, "{file} {name}");
-        match run(
-            &Rosenbrock,
-            case["optimizer"].as_str().unwrap(),
-            &hyper_of(&case["hyper"]),
-            lrs.as_deref(),
-        ) {
+        match run(&Rosenbrock, rule_of(case, form), form, lrs.as_deref()) {
             Err(e) => failures.push(format!("{file} {name}: {e}")),
             Ok(got) => {
                 let (mut ratio, mut rel, mut first_bad) = (0.0f64, 0.0f64, None);
@@ -301,19 +157,14 @@ fn check_rosenbrock(file: &str, hyper_of: fn(&Value) -> Hyper) -> Vec<String> {
 
 /// Checks every case of an MLP fixture (`problem` holds the weights and batches); returns the
 /// failures.
-fn check_mlp(file: &str, problem: &Mlp, hyper_of: fn(&Value) -> Hyper) -> Vec<String> {
+fn check_mlp(file: &str, problem: &Mlp, form: Form) -> Vec<String> {
     let f = fixture(file);
     let names = ["0.weight", "0.bias", "2.weight", "2.bias"];
     let mut failures = Vec::new();
     for case in f["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let lrs = case.get("lrs").map(f32s);
-        match run(
-            problem,
-            case["optimizer"].as_str().unwrap(),
-            &hyper_of(&case["hyper"]),
-            lrs.as_deref(),
-        ) {
+        match run(problem, rule_of(case, form), form, lrs.as_deref()) {
             Err(e) => failures.push(format!("{file} {name}: {e}")),
             Ok(got) => {
                 let (mut ratio, mut rel, mut first_bad) = (0.0f64, 0.0f64, None);
@@ -343,27 +194,27 @@ fn check_mlp(file: &str, problem: &Mlp, hyper_of: fn(&Value) -> Hyper) -> Vec<St
 
 #[test]
 fn pytorch_forms_match_torch_optim_on_rosenbrock() {
-    let failures = check_rosenbrock("pytorch_rosenbrock.json", torch_hyper);
+    let failures = check_rosenbrock("pytorch_rosenbrock.json", Form::PyTorch);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn pytorch_forms_match_torch_optim_on_mlp() {
     let mlp = Mlp::from_fixture(&fixture("pytorch_mlp.json"));
-    let failures = check_mlp("pytorch_mlp.json", &mlp, torch_hyper);
+    let failures = check_mlp("pytorch_mlp.json", &mlp, Form::PyTorch);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn course_forms_match_numpy_reference_on_rosenbrock() {
-    let failures = check_rosenbrock("course_rosenbrock.json", course_hyper);
+    let failures = check_rosenbrock("course_rosenbrock.json", Form::Course);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn course_forms_match_numpy_reference_on_mlp() {
     let mlp = Mlp::from_fixture(&fixture("pytorch_mlp.json"));
-    let failures = check_mlp("course_mlp.json", &mlp, course_hyper);
+    let failures = check_mlp("course_mlp.json", &mlp, Form::Course);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -397,11 +248,14 @@ fn tolerance_separates_the_momentum_forms() {
         .find(|c| c["name"] == "momentum_lr_change")
         .unwrap();
     let lrs = f32s(&case["lrs"]);
-    let hyper = Hyper {
-        form: Form::PyTorch,
-        ..course_hyper(&case["hyper"])
+    let Algorithm::Momentum(course) = course_rule("momentum", &case["hyper"]) else {
+        panic!("a momentum case")
     };
-    let got = run(&Rosenbrock, "momentum", &hyper, Some(&lrs)).unwrap();
+    let pytorch = optim::Momentum {
+        form: Form::PyTorch,
+        ..course
+    };
+    let got = run(&Rosenbrock, pytorch.into(), Form::PyTorch, Some(&lrs)).unwrap();
     let want: Vec<Vec<f32>> = case["trajectory"]
         .as_array()
         .unwrap()

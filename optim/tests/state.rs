@@ -1,9 +1,10 @@
 //! Saving and restoring optimizer state, and the rejection of bad hyperparameters and states.
 
 use autograd::{ArrayD, IxDyn, Parameters, Tensor};
+use optim::scheduler::{Scheduler, StepLr};
 use optim::{
-    by_name, AdaDelta, AdaGrad, Adam, Form, Hyper, Momentum, MomentumSchedule, Nesterov, Optim,
-    OptimError, Optimizer, RmsProp, Sgd,
+    groups, AdaDelta, AdaGrad, Adam, Algorithm, Form, Group, Momentum, Nesterov, OptimError,
+    Optimizer, RmsProp, Sgd, UpdateRule,
 };
 
 // ------------------------------------------------------------------------------- resuming
@@ -41,16 +42,27 @@ fn loss_of(params: &Parameters) -> impl FnMut() -> f32 {
     }
 }
 
-/// Runs steps `from..to` (1-based, `to` exclusive), halving λ before step 4.
-fn run(opt: &mut dyn Optim, from: u64, to: u64) {
-    let mut closure = loss_of(opt.params());
+/// Runs steps `from..to` (1-based, `to` exclusive), halving λ (where there is one) before
+/// step 4.
+fn run<R: UpdateRule>(opt: &mut Optimizer<R>, from: u64, to: u64) {
+    let mut closure = loss_of(&opt.params());
     for step in from..to {
-        if step == 4 {
-            let lr = opt.lr();
-            opt.set_lr(lr * 0.5);
+        if let (4, Some(lr)) = (step, opt.lr()) {
+            opt.set_lr(lr * 0.5).unwrap();
         }
         opt.step_with_closure(&mut closure).unwrap();
     }
+}
+
+/// The optimizer `name` in `form`, with λ = 0.05 (where it has one) and weight decay 0.01.
+fn rule(name: &str, form: Form) -> Algorithm {
+    let mut rule = serde_json::to_value(Algorithm::defaults(name, form).unwrap()).unwrap();
+    rule["weight_decay"] = serde_json::json!(0.01);
+    let mut rule: Algorithm = serde_json::from_value(rule).unwrap();
+    if rule.lr().is_some() {
+        rule.set_lr(0.05);
+    }
+    rule
 }
 
 fn bits(params: &Parameters) -> Vec<u32> {
@@ -64,40 +76,35 @@ fn bits(params: &Parameters) -> Vec<u32> {
 #[test]
 fn every_optimizer_resumes_bit_exactly() {
     let (w0, b0) = ([0.3, -0.2, 0.8, 0.1], [0.05, -0.1]);
-    let names = [
-        "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw",
-    ];
-    for name in names {
+    for name in Algorithm::NAMES {
         for form in [Form::Course, Form::PyTorch] {
-            let hp = Hyper {
-                lr: Some(0.05),
-                weight_decay: Some(0.01),
-                form,
-                ..Default::default()
-            };
             let label = format!("{name} {form:?}");
+            let fresh = |w: &[f32], b: &[f32]| Optimizer::new(layer_params(w, b), rule(name, form));
 
             // 10 steps straight.
-            let mut straight = by_name(name, layer_params(&w0, &b0), &hp).unwrap();
-            run(straight.as_mut(), 1, 11);
+            let mut straight = fresh(&w0, &b0).unwrap();
+            run(&mut straight, 1, 11);
 
             // 5 steps, save, rebuild everything from the saved values, 5 more.
-            let mut first = by_name(name, layer_params(&w0, &b0), &hp).unwrap();
-            run(first.as_mut(), 1, 6);
+            let mut first = fresh(&w0, &b0).unwrap();
+            run(&mut first, 1, 6);
             let saved = first.state_dict();
+            let params = first.params();
             let (w5, b5) = (
-                first.params().get("layer.weight").unwrap().to_vec(),
-                first.params().get("layer.bias").unwrap().to_vec(),
+                params.get("layer.weight").unwrap().to_vec(),
+                params.get("layer.bias").unwrap().to_vec(),
             );
             drop(first);
-            let mut resumed = by_name(name, layer_params(&w5, &b5), &hp).unwrap();
+            let mut resumed = fresh(&w5, &b5).unwrap();
             resumed.load_state_dict(&saved).unwrap();
-            assert_eq!((resumed.step_count(), resumed.lr()), (5, 0.025), "{label}");
-            run(resumed.as_mut(), 6, 11);
+            // The halved rate comes back with the rule.
+            let lr = resumed.lr().map(|_| 0.025);
+            assert_eq!((resumed.step_count(), resumed.lr()), (5, lr), "{label}");
+            run(&mut resumed, 6, 11);
 
             assert_eq!(
-                bits(resumed.params()),
-                bits(straight.params()),
+                bits(&resumed.params()),
+                bits(&straight.params()),
                 "{label}: resumed run differs"
             );
             assert_eq!(
@@ -106,7 +113,7 @@ fn every_optimizer_resumes_bit_exactly() {
                 "{label}: state differs"
             );
             assert_ne!(
-                bits(straight.params()),
+                bits(&straight.params()),
                 bits(&layer_params(&w0, &b0)),
                 "{label}: nothing moved"
             );
@@ -116,13 +123,8 @@ fn every_optimizer_resumes_bit_exactly() {
 
 #[test]
 fn the_saved_state_names_buffers_by_parameter() {
-    let mut opt = by_name(
-        "adam",
-        layer_params(&[1.0; 4], &[0.0; 2]),
-        &Hyper::default(),
-    )
-    .unwrap();
-    run(opt.as_mut(), 1, 3);
+    let mut opt = Optimizer::new(layer_params(&[1.0; 4], &[0.0; 2]), Adam::default()).unwrap();
+    run(&mut opt, 1, 3);
     let saved = opt.state_dict();
     let names: Vec<&str> = saved.buffers.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
@@ -134,12 +136,75 @@ fn the_saved_state_names_buffers_by_parameter() {
             "layer.bias.v"
         ]
     );
-    assert_eq!(
-        (saved.optimizer.as_str(), saved.step, saved.lr),
-        ("adam", 2, 0.001)
-    );
+    assert_eq!(saved.step, 2);
+    assert_eq!(saved.groups.len(), 1);
+    assert_eq!(saved.groups[0].rule, Adam::default());
+    assert_eq!(saved.groups[0].params, ["layer.weight", "layer.bias"]);
     assert_eq!(saved.scalars.len(), 2);
     assert_eq!(saved.scalars["layer.bias.step"], 2.0);
+}
+
+#[test]
+fn groups_are_saved_and_restored_with_their_own_rules() {
+    // Weights with decay and a scheduled rate, biases without: the state holds both groups,
+    // and loading restores each group's rule as the scheduler left it.
+    let grouped = |params: Parameters| {
+        let (biases, weights) = groups::split_by_name(&params, |n| n.ends_with("bias"));
+        let adam = Adam {
+            lr: 0.04,
+            weight_decay: 0.01,
+            ..Adam::default()
+        };
+        Optimizer::with_groups(vec![
+            Group {
+                params: weights,
+                rule: adam.clone(),
+            },
+            Group {
+                params: biases,
+                rule: Adam {
+                    lr: 0.02,
+                    weight_decay: 0.0,
+                    ..adam
+                },
+            },
+        ])
+        .unwrap()
+    };
+    let (w0, b0) = ([0.3, -0.2, 0.8, 0.1], [0.05, -0.1]);
+    let mut straight = grouped(layer_params(&w0, &b0));
+    let mut sched = Scheduler::new(&mut straight, StepLr::new(2, 0.5).unwrap()).unwrap();
+    let mut closure = loss_of(&straight.params());
+    for _ in 0..3 {
+        straight.step_with_closure(&mut closure).unwrap();
+        sched.step(&mut straight, None).unwrap();
+    }
+    let saved = straight.state_dict();
+    assert_eq!(saved.groups[0].params, ["layer.weight"]);
+    assert_eq!(saved.groups[1].params, ["layer.bias"]);
+    assert_eq!(
+        (saved.groups[0].rule.lr, saved.groups[1].rule.lr),
+        (0.02, 0.01)
+    );
+    let params = straight.params();
+    let now = |n: &str| params.get(n).unwrap().to_vec();
+    let mut resumed = grouped(layer_params(&now("layer.weight"), &now("layer.bias")));
+    resumed.load_state_dict(&saved).unwrap();
+    assert_eq!(resumed.groups()[0].rule, straight.groups()[0].rule);
+    assert_eq!(resumed.groups()[1].rule.lr, 0.01);
+    let mut again = loss_of(&resumed.params());
+    straight.step_with_closure(&mut closure).unwrap();
+    resumed.step_with_closure(&mut again).unwrap();
+    assert_eq!(bits(&resumed.params()), bits(&straight.params()));
+
+    // The same parameters in one group: another grouping, refused, naming both.
+    let mut one = Optimizer::new(layer_params(&w0, &b0), Adam::default()).unwrap();
+    let err = one.load_state_dict(&saved).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "load_state_dict: the state was saved for the parameter groups [[\"layer.weight\"], \
+         [\"layer.bias\"]], but this optimizer has [[\"layer.weight\", \"layer.bias\"]]"
+    );
 }
 
 // --------------------------------------------------------------------- bad saved states
@@ -163,14 +228,30 @@ fn adam_over(name: &str, shape: &[usize]) -> Optimizer<Adam> {
 
 #[test]
 fn a_state_from_another_optimizer_is_refused() {
-    let saved = adam_over("w", &[2]).state_dict();
-    let mut params = Parameters::new();
-    params.push("w", Tensor::zeros(&[2]).requires_grad());
-    let mut sgd = Optimizer::new(params, Sgd::default()).unwrap();
-    let err = sgd.load_state_dict(&saved).unwrap_err();
+    let over_w = |rule: Algorithm| {
+        let mut params = Parameters::new();
+        params.push("w", Tensor::ones(&[2]).requires_grad());
+        Optimizer::new(params, rule).unwrap()
+    };
+    let mut adam = over_w(Adam::default().into());
+    let w = adam.params().get("w").unwrap().clone();
+    (&w * &w).sum().backward();
+    adam.step().unwrap();
+    let mut sgd = over_w(Sgd::default().into());
+    let err = sgd.load_state_dict(&adam.state_dict()).unwrap_err();
     assert_eq!(
         err.to_string(),
         "load_state_dict: the state was saved by `adam`, not `sgd`"
+    );
+    // Adam and AdamW are one struct, but two optimizers.
+    let mut adamw = over_w(Adam::adamw().into());
+    let err = adamw.load_state_dict(&adam.state_dict()).unwrap_err();
+    assert_eq!(
+        err,
+        OptimError::WrongOptimizer {
+            expected: "adamw".into(),
+            found: "adam".into()
+        }
     );
 }
 
@@ -185,6 +266,15 @@ fn a_buffer_of_the_wrong_shape_is_refused_naming_parameter_and_shapes() {
         "load_state_dict: state `m` of parameter `fc.weight` has shape [2, 3], but the parameter has shape [3, 2]"
     );
     assert_eq!(other.state_dict(), before, "a refused load changes nothing");
+    // Not even the rule, whose λ the saved state would have changed.
+    let mut faster = saved.clone();
+    faster.groups[0].rule.lr = 0.5;
+    other.load_state_dict(&faster).unwrap_err();
+    assert_eq!(other.lr(), Some(0.001));
+    let mut bad = adam_over("fc.weight", &[2, 3]).state_dict();
+    bad.groups[0].rule.beta1 = 1.5;
+    let err = other.load_state_dict(&bad).unwrap_err().to_string();
+    assert_eq!(err, "adam: beta1 = 1.5 is outside [0, 1)");
 }
 
 #[test]
@@ -289,7 +379,7 @@ fn bad_learning_rates_are_rejected() {
     assert_eq!(
         rejection(AdaDelta {
             lr: f32::INFINITY,
-            ..Default::default()
+            ..AdaDelta::pytorch()
         }),
         "adadelta: lr = inf must be finite and >= 0"
     );
@@ -299,24 +389,17 @@ fn bad_learning_rates_are_rejected() {
 fn bad_momentum_and_averaging_coefficients_are_rejected() {
     assert_eq!(
         rejection(Momentum {
-            momentum: 1.0.into(),
+            momentum: 1.0,
             ..Default::default()
         }),
         "momentum: momentum = 1 is outside [0, 1)"
     );
     assert_eq!(
         rejection(Nesterov {
-            momentum: (-0.5).into(),
+            momentum: -0.5,
             ..Default::default()
         }),
         "nesterov: momentum = -0.5 is outside [0, 1)"
-    );
-    assert_eq!(
-        rejection(Nesterov {
-            momentum: MomentumSchedule::Steps(vec![(1, 0.9), (50, 1.5)]),
-            ..Default::default()
-        }),
-        "nesterov: momentum from step 50 = 1.5 is outside [0, 1)"
     );
     assert_eq!(
         rejection(Adam {
@@ -427,48 +510,52 @@ fn bad_eps_and_weight_decay_are_rejected() {
 }
 
 #[test]
-fn by_name_knows_the_names_and_rejects_others() {
-    let hp = Hyper::default();
+fn each_name_starts_from_its_documented_rate() {
     let names = [
-        ("sgd", "sgd", 0.01),
-        ("momentum", "momentum", 0.01),
-        ("nesterov", "nesterov", 0.01),
-        ("NAG", "nesterov", 0.01),
-        ("adagrad", "adagrad", 0.01),
-        ("adadelta", "adadelta", 1.0),
-        ("rmsprop", "rmsprop", 0.001),
-        ("adam", "adam", 0.001),
-        ("adamw", "adamw", 0.001),
+        ("sgd", Some(0.01)),
+        ("momentum", Some(0.01)),
+        ("nesterov", Some(0.01)),
+        ("NAG", Some(0.01)),
+        ("adagrad", Some(0.01)),
+        ("adadelta", None),
+        ("rmsprop", Some(0.001)),
+        ("adam", Some(0.001)),
+        ("adamw", Some(0.001)),
     ];
-    for (asked, name, lr) in names {
-        let opt = by_name(asked, one_param(), &hp).unwrap();
-        assert_eq!((opt.name(), opt.lr()), (name, lr), "{asked}");
+    for (asked, lr) in names {
+        let rule = Algorithm::named(asked, Form::Course).unwrap();
+        assert_eq!(
+            Optimizer::new(one_param(), rule).unwrap().lr(),
+            lr,
+            "{asked}"
+        );
     }
-    let pytorch = Hyper {
-        form: Form::PyTorch,
-        ..Default::default()
-    };
+    let rmsprop = Algorithm::named("rmsprop", Form::PyTorch).unwrap();
     assert_eq!(
-        by_name("rmsprop", one_param(), &pytorch).unwrap().lr(),
-        0.01
+        Optimizer::new(one_param(), rmsprop).unwrap().lr(),
+        Some(0.01)
     );
-    let err = by_name("adamax", one_param(), &hp).map(|_| ()).unwrap_err();
-    assert!(
-        err.to_string()
-            .starts_with("unknown optimizer `adamax` (expected one of sgd,"),
-        "{err}"
-    );
-    let bad = Hyper {
-        beta1: Some(1.2),
+    let bad = Adam {
+        beta1: 1.2,
         ..Default::default()
     };
-    let err = by_name("adam", one_param(), &bad).map(|_| ()).unwrap_err();
+    let err = Optimizer::new(one_param(), Algorithm::from(bad))
+        .map(|_| ())
+        .unwrap_err();
     assert_eq!(err.to_string(), "adam: beta1 = 1.2 is outside [0, 1)");
 }
 
 #[test]
-#[should_panic(expected = "set_lr: sgd: lr = -1 must be finite and >= 0")]
-fn a_negative_learning_rate_cannot_be_set_later() {
+fn a_bad_learning_rate_cannot_be_set_later() {
     let mut opt = Optimizer::new(one_param(), Sgd::default()).unwrap();
-    opt.set_lr(-1.0);
+    let err = opt.set_lr(-1.0).unwrap_err();
+    assert_eq!(err.to_string(), "sgd: lr = -1 must be finite and >= 0");
+    assert_eq!(opt.lr(), Some(0.01), "a refused rate changes nothing");
+    // Nor through `groups_mut`: the next step refuses it, and moves nothing.
+    opt.groups_mut()[0].rule.lr = f32::NAN;
+    let w = opt.params().get("w").unwrap().clone();
+    (&w * &w).backward();
+    let err = opt.step().unwrap_err();
+    assert_eq!(err.to_string(), "sgd: lr = NaN must be finite and >= 0");
+    assert_eq!((w.item(), opt.step_count()), (1.0, 0));
 }

@@ -1,82 +1,56 @@
-//! ExponentialLR: decay by γ every epoch.
+//! ExponentialLR: decay by γ every tick.
 //!
-//! `λ_e = λ0 · γ^e` — PyTorch's `ExponentialLR(optimizer, gamma)`.
+//! `λ_t = λ0 · γ^t` — PyTorch's `ExponentialLR(optimizer, gamma)`.
 
-use super::{check_rate, ClosedForm};
-use crate::OptimError;
+use super::schedule::{check_rate, Schedule};
+use crate::error::OptimError;
 
-/// Multiplies λ by `gamma` every epoch.
-#[derive(Debug, Clone)]
+/// Multiplies the value by `gamma` every tick.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExponentialLr {
-    base_lr: f64,
     gamma: f64,
-    epoch: usize,
 }
 
 impl ExponentialLr {
-    /// An ExponentialLR schedule starting at `base_lr` (λ0).
+    /// An ExponentialLR schedule.
     ///
     /// # Errors
-    /// `base_lr` or `gamma` negative or not finite.
-    pub fn new(base_lr: f64, gamma: f64) -> Result<ExponentialLr, OptimError> {
-        check_rate(base_lr, "base lr", "ExponentialLR")?;
+    /// `gamma` negative or not finite.
+    pub fn new(gamma: f64) -> Result<ExponentialLr, OptimError> {
         check_rate(gamma, "gamma", "ExponentialLR")?;
-        Ok(ExponentialLr {
-            base_lr,
-            gamma,
-            epoch: 0,
-        })
+        Ok(ExponentialLr { gamma })
     }
 }
 
-impl ClosedForm for ExponentialLr {
-    fn lr_at(&self, epoch: usize) -> f64 {
-        self.base_lr * self.gamma.powi(epoch as i32)
+impl Schedule for ExponentialLr {
+    fn value(&self, base: f64, t: usize) -> f64 {
+        base * self.gamma.powi(t as i32)
     }
 
     fn name(&self) -> &'static str {
         "ExponentialLR"
-    }
-
-    fn epoch_counter(&self) -> usize {
-        self.epoch
-    }
-
-    fn epoch_counter_mut(&mut self) -> &mut usize {
-        &mut self.epoch
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::test_util::{assert_close, check_resume, sequence};
+    use crate::scheduler::schedule::test_util::{assert_close, sequence};
 
     #[test]
-    fn halves_every_epoch() {
+    fn halves_every_tick() {
         // λ0 = 0.8, γ = 0.5: 0.8, 0.4, 0.2, 0.1, 0.05, 0.025, 0.0125, 0.00625, ...
-        let mut s = ExponentialLr::new(0.8, 0.5).unwrap();
+        let s = ExponentialLr::new(0.5).unwrap();
         let want = [
             0.8, 0.4, 0.2, 0.1, 0.05, 0.025, 0.0125, 0.00625, 0.003125, 0.0015625, 0.00078125,
         ];
-        assert_close(&sequence(&mut s, 10, |_| None), &want);
-    }
-
-    #[test]
-    fn resume_continues_identically() {
-        let make = || Box::new(ExponentialLr::new(0.1, 0.9).unwrap());
-        check_resume(make(), make(), 4, 15, |_| None);
+        assert_close(&sequence(&s, 0.8, 10), &want);
     }
 
     #[test]
     fn rejects_bad_gamma() {
-        assert!(ExponentialLr::new(0.1, -0.5)
-            .unwrap_err()
-            .to_string()
-            .contains("-0.5"));
-        assert!(ExponentialLr::new(0.1, f64::NAN)
-            .unwrap_err()
-            .to_string()
-            .contains("NaN"));
+        let err = |gamma| ExponentialLr::new(gamma).unwrap_err().to_string();
+        assert!(err(-0.5).contains("-0.5"));
+        assert!(err(f64::NAN).contains("NaN"));
     }
 }
