@@ -33,9 +33,12 @@ fn run(args: &CompareArgs) -> Result<(), (u8, String)> {
     let started = Instant::now();
     // The results are written after every run has trained: find out now if they cannot be.
     let _lock = writable_out_dir("--out-dir", &args.out_dir).map_err(|message| (1, message))?;
-    let dir = args.data.obtain().map_err(|e| (1, e.to_string()))?;
+    let dir = args
+        .data
+        .obtain(args.dataset)
+        .map_err(|e| (1, e.to_string()))?;
     let data =
-        Datasets::load(args.data.dataset, &dir, args.val_split).map_err(|e| (2, e.to_string()))?;
+        Datasets::load(args.dataset, &dir, args.val_split).map_err(|e| (2, e.to_string()))?;
     let config = args.config();
     let sizes: Vec<String> = config
         .model
@@ -45,7 +48,7 @@ fn run(args: &CompareArgs) -> Result<(), (u8, String)> {
         .collect();
     println!(
         "{} ({} training, {} validation, {} test); network {} ({}); batch {}; {} epochs; seeds 0..{}; {} form{}",
-        args.data.dataset,
+        args.dataset,
         data.train.len(),
         data.val.as_ref().map_or(0, |v| v.len()),
         data.test.len(),

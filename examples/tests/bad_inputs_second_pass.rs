@@ -76,16 +76,30 @@ fn an_error_that_cannot_be_printed_keeps_its_status() {
 #[test]
 fn bad_counts_and_schedules_are_refused_before_the_data() {
     let dir = temp_dir("early-options");
-    let cases: [(&str, &[&str], &[&str]); 9] = [
+    let cases: [(&str, &[&str], &[&str]); 11] = [
         ("train", &["--epochs", "0"], &["--epochs"]),
-        ("train", &["--schedule", "cosine:0"], &["--schedule"]),
-        ("train", &["--schedule", "step:0:0.5"], &["--schedule"]),
+        ("train", &["--schedule", "cosine:-1"], &["--schedule", "-1"]),
+        (
+            "train",
+            &["--schedule", "step:0:0.5"],
+            &["--schedule", "step"],
+        ),
         (
             "train",
             &["--schedule", "plateau:2:1"],
             &["--schedule", "2"],
         ),
-        ("train", &["--schedule", "warmup:2,0"], &["--schedule"]),
+        (
+            "train",
+            &["--schedule", "warmup:2,0.1"],
+            &["--schedule", "--warmup"],
+        ),
+        ("train", &["--warmup", "2,0"], &["--warmup", "start factor"]),
+        (
+            "train",
+            &["--warmup", "5", "--epochs", "2"],
+            &["--warmup 5", "2 epochs"],
+        ),
         ("compare", &["--seeds", "0"], &["--seeds"]),
         ("compare", &["--epochs", "0"], &["--epochs"]),
         (

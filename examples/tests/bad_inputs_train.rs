@@ -12,26 +12,26 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::program::{dead_pid, failed, mnist_dir, snapshot, temp_dir, train};
-use lab::training::{LrDecay, ModelConfig, OptimConfig, RunConfig, Trainer, CHECKPOINT_FILE};
+use lab::training::{ModelConfig, RunConfig, Trainer, CHECKPOINT_FILE};
 
 /// A small run's checkpoint (10-16-3 on the blobs), trained for one epoch, in `dir`.
 fn small_checkpoint(dir: &Path) -> PathBuf {
     let data = common::tiny(0);
-    let mut optim = OptimConfig::for_optimizer("adam");
-    optim.lr = Some(0.01);
+    let optimizer = optim::Algorithm::from(optim::Adam {
+        lr: 0.01,
+        ..optim::Adam::default()
+    });
     let config = RunConfig {
         model: ModelConfig {
             hidden: vec![16],
             ..ModelConfig::default()
         },
-        optim,
+        optimizer,
+        schedule: "constant".parse().unwrap(),
         epochs: 1,
         batch_size: 16,
         seed: 5,
-        lr_decay: LrDecay::None,
-        drop_last: false,
-        dataset: Some("mnist".to_string()),
-        val_split: 0,
+        ..RunConfig::default()
     };
     let mut trainer = Trainer::new(config, data.input_size(), data.classes).unwrap();
     trainer.fit(&data, &mut (), Some(dir)).unwrap();
@@ -132,8 +132,8 @@ fn resume_writes_next_to_its_checkpoint_and_refuses_epochs_already_done() {
     let first = [
         "--epochs",
         "1",
-        "--lr-decay",
-        "none",
+        "--schedule",
+        "constant",
         "--hidden",
         "16",
         "--batch-size",
@@ -204,7 +204,7 @@ fn options_that_conflict_with_the_checkpoint_are_refused_each_by_name() {
         ("--lr", "0.5", "0.01"),
         ("--batch-size", "8", "16"),
         ("--seed", "9", "5"),
-        ("--lr-decay", "cosine", "none"),
+        ("--schedule", "cosine", "constant"),
         ("--dropout", "0.5", "0"),
     ] {
         let args = ["--resume", ck, "--epochs", "3", flag, value];
@@ -309,7 +309,11 @@ fn every_metadata_value_is_validated() {
             "metadata `step` = 7 but `history` ends at step 15",
         ),
         ("seed", "6", "metadata `seed` = 6 but `config` has seed 5"),
-        ("lr", "inf", "metadata `lr` = inf is not a finite rate"),
+        (
+            "schedule_epochs",
+            "x",
+            "metadata `schedule_epochs` = `x` does not parse",
+        ),
         (
             "sizes",
             "[10,8,3]",

@@ -10,27 +10,24 @@ use std::path::Path;
 
 use common::program::{failed, mnist_dir, snapshot, temp_dir, train};
 use lab::training::{
-    metrics_csv, EpochMetrics, LrDecay, ModelConfig, OptimConfig, RunConfig, TrainError, Trainer,
-    CHECKPOINT_FILE,
+    metrics_csv, EpochMetrics, ModelConfig, RunConfig, TrainError, Trainer, CHECKPOINT_FILE,
 };
 
 /// 10-16-3 on the blobs, Adam λ0 = 0.01, batches of 16 (15 steps per epoch), cosine decay.
 fn cosine_config(epochs: usize) -> RunConfig {
-    let mut optim = OptimConfig::for_optimizer("adam");
-    optim.lr = Some(0.01);
+    let mut optimizer = optim::Algorithm::defaults("adam", optim::Form::Course).unwrap();
+    optim::UpdateRule::set_lr(&mut optimizer, 0.01);
     RunConfig {
         model: ModelConfig {
             hidden: vec![16],
             ..ModelConfig::default()
         },
-        optim,
+        optimizer,
+        schedule: "cosine".parse().unwrap(),
         epochs,
         batch_size: 16,
         seed: 5,
-        lr_decay: LrDecay::Cosine,
-        drop_last: false,
-        dataset: Some("mnist".to_string()),
-        val_split: 0,
+        ..RunConfig::default()
     }
 }
 
@@ -69,8 +66,9 @@ fn a_finished_cosine_run_is_not_extended_and_its_files_stay_as_they_were() {
     };
     assert_eq!(
         msg,
-        "--epochs 3: the run's --lr-decay cosine brought λ to 0 over its 2 planned epochs, all \
-         done, and a resumed run keeps its decay; to train longer, start a new run with --epochs 3"
+        "--epochs 3: the run's --schedule cosine brought λ to its end over its 2 planned epochs, \
+         all done, and a resumed run keeps its schedule; to train longer, start a new run with \
+         --epochs 3 (or a --schedule that does not span the run, such as constant)"
     );
     // Setting the total directly is refused by fit before anything trains or is written.
     resumed.config.epochs = 3;
@@ -89,10 +87,10 @@ fn a_finished_cosine_run_is_not_extended_and_its_files_stay_as_they_were() {
     failed(
         &out,
         2,
-        &["--epochs 3:", "--lr-decay cosine", "2 planned epochs"],
+        &["--epochs 3:", "--schedule cosine", "2 planned epochs"],
     );
     let out = train(&dir, &["--resume", ck], &[]);
-    let default = format!("--epochs {} (the default):", lab::cli::TRAIN_EPOCHS);
+    let default = "--epochs 4 (the default):".to_string();
     failed(&out, 2, &[&default, "start a new run with"]);
     assert_eq!(snapshot(&dir), before);
     fs::remove_dir_all(&dir).unwrap();
@@ -104,8 +102,8 @@ fn the_program_rewrites_disagreeing_metrics_on_resume_and_fails_naming_a_file_it
     let dir = temp_dir("resume-metrics-program");
     let data = mnist.to_str().unwrap();
     let small = [
-        "--lr-decay",
-        "none",
+        "--schedule",
+        "constant",
         "--hidden",
         "16",
         "--batch-size",

@@ -35,7 +35,7 @@
 
 use std::fmt::Write;
 
-use optim::Hyper;
+use optim::{Algorithm, Form, UpdateRule};
 
 use crate::plot::{LinePlot, Series};
 use crate::surfaces::Surface;
@@ -43,6 +43,7 @@ use crate::trajectory::{run, Trajectory, TrajectoryError};
 
 pub mod adam_parts;
 pub mod adaptive;
+mod all;
 pub mod heavy_ball;
 mod measures;
 pub mod mnist;
@@ -51,11 +52,10 @@ pub mod noise;
 mod tuning;
 mod verdicts;
 
+pub use all::run_all;
 pub use measures::{escape_step, overshoot, steps_to_minimum};
 pub use tuning::{tune, tuning_text, Tuning, LR_GRID};
 pub use verdicts::{verdict_text, verdicts, Verdict};
-
-use tuning::base_hyper;
 
 /// A picture of an experiment: paths over a surface's contour lines, or lines over the steps.
 #[derive(Debug, Clone)]
@@ -151,24 +151,50 @@ pub fn check_more() -> Result<Vec<Checked>, TrajectoryError> {
 /// One optimizer with its hyperparameters, as run in an experiment.
 #[derive(Debug, Clone)]
 pub struct Setting {
-    /// Which optimizer: its name in `optim::catalog`.
-    pub optimizer: &'static str,
-    /// Its hyperparameters (`None` fields take the documented defaults).
-    pub hyper: Hyper,
+    /// The optimizer, with every hyperparameter.
+    pub optimizer: Algorithm,
 }
 
 impl Setting {
-    /// The legend text: the name and the hyperparameters set, e.g. `momentum λ=0.01 μ=0.9`.
-    pub fn label(&self) -> String {
-        let h = &self.hyper;
-        let mut s = self.optimizer.to_string();
-        for (sym, v) in [("λ", h.lr), ("μ", h.momentum), ("γ", h.gamma), ("ε", h.eps)] {
-            if let Some(v) = v {
-                let _ = write!(s, " {sym}={v}");
-            }
-        }
-        s
+    /// The optimizer's name (`"momentum"`).
+    pub fn name(&self) -> &'static str {
+        self.optimizer.name()
     }
+
+    /// The legend text: the name and the hyperparameters the chapter varies, e.g.
+    /// `momentum λ=0.01 μ=0.9`.
+    pub fn label(&self) -> String {
+        label(&self.optimizer)
+    }
+}
+
+/// `momentum λ=0.01 μ=0.9`, `rmsprop λ=0.001 γ=0.9`, `adam λ=0.05 β1=0.9 β2=0.999`: the name
+/// and the hyperparameters that change an optimizer's path on a surface (weight decay, ε and
+/// the form only when not the default).
+pub fn label(optimizer: &Algorithm) -> String {
+    let mut s = optimizer.name().to_string();
+    if let Some(lr) = optimizer.lr() {
+        let _ = write!(s, " λ={lr}");
+    }
+    if let Some(mu) = optimizer.momentum() {
+        let _ = write!(s, " μ={mu}");
+    }
+    match optimizer {
+        Algorithm::Rmsprop(r) => {
+            let _ = write!(s, " γ={}", r.gamma);
+        }
+        Algorithm::Adadelta(r) => {
+            let _ = write!(s, " γ={} ε={:e}", r.gamma, r.eps);
+        }
+        Algorithm::Adam(r) => {
+            let _ = write!(s, " β1={} β2={}", r.beta1, r.beta2);
+        }
+        _ => {}
+    }
+    if optimizer.has_form() && optimizer.to_string().contains("PyTorch form") {
+        s.push_str(" (PyTorch form)");
+    }
+    s
 }
 
 /// A surface, a start point, a step budget and the optimizers to run.
@@ -197,19 +223,41 @@ pub struct Outcome {
     pub diverged_at: Option<usize>,
 }
 
-pub(crate) fn hyper(
+/// The course's optimizer `name` with the values given and its documented defaults for the
+/// rest: `course("momentum", Some(0.01), Some(0.9), None, None)`; `gamma` is RMSProp's and
+/// AdaDelta's moving-average coefficient, `eps` the ε of the adaptive methods.
+///
+/// # Panics
+/// If `name` is not an optimizer's name.
+#[track_caller]
+pub(crate) fn course(
+    name: &str,
     lr: Option<f32>,
     momentum: Option<f32>,
-    rho: Option<f32>,
+    gamma: Option<f32>,
     eps: Option<f32>,
-) -> Hyper {
-    Hyper {
-        lr,
-        momentum,
-        gamma: rho,
-        eps,
-        ..Hyper::default()
+) -> Algorithm {
+    let mut a = Algorithm::defaults(name, Form::Course).expect("one of the course's names");
+    if let Some(lr) = lr {
+        a.set_lr(lr);
     }
+    if let Some(mu) = momentum {
+        a.set_momentum(mu);
+    }
+    match &mut a {
+        Algorithm::Rmsprop(r) => {
+            r.gamma = gamma.unwrap_or(r.gamma);
+            r.eps = eps.unwrap_or(r.eps);
+        }
+        Algorithm::Adadelta(r) => {
+            r.gamma = gamma.unwrap_or(r.gamma);
+            r.eps = eps.unwrap_or(r.eps);
+        }
+        Algorithm::Adagrad(r) => r.eps = eps.unwrap_or(r.eps),
+        Algorithm::Adam(r) => r.eps = eps.unwrap_or(r.eps),
+        _ => {}
+    }
+    a
 }
 
 /// Steps allowed on Beale when tuning (and in the Beale experiment).
@@ -230,11 +278,7 @@ pub fn settings(tunings: &[Tuning]) -> Vec<Setting> {
     tunings
         .iter()
         .map(|t| Setting {
-            optimizer: t.optimizer,
-            hyper: Hyper {
-                lr: t.chosen,
-                ..base_hyper(t.optimizer)
-            },
+            optimizer: course(t.optimizer, t.chosen, None, None, None),
         })
         .collect()
 }
@@ -263,16 +307,13 @@ pub fn experiments(tunings: &[Tuning]) -> Vec<Experiment> {
             steps: 300,
             settings: vec![
                 Setting {
-                    optimizer: "sgd",
-                    hyper: hyper(Some(0.1), None, None, None),
+                    optimizer: course("sgd", Some(0.1), None, None, None),
                 },
                 Setting {
-                    optimizer: "momentum",
-                    hyper: hyper(Some(0.01), Some(0.9), None, None),
+                    optimizer: course("momentum", Some(0.01), Some(0.9), None, None),
                 },
                 Setting {
-                    optimizer: "nesterov",
-                    hyper: hyper(Some(0.01), Some(0.9), None, None),
+                    optimizer: course("nesterov", Some(0.01), Some(0.9), None, None),
                 },
             ],
         },
@@ -288,7 +329,7 @@ pub fn run_experiment(exp: &Experiment) -> Result<Vec<Outcome>, TrajectoryError>
     exp.settings
         .iter()
         .map(
-            |s| match run(exp.surface, s.optimizer, exp.start, exp.steps, &s.hyper) {
+            |s| match run(exp.surface, &s.optimizer, exp.start, exp.steps) {
                 Ok(path) => Ok(Outcome {
                     setting: s.clone(),
                     path,
@@ -296,7 +337,7 @@ pub fn run_experiment(exp: &Experiment) -> Result<Vec<Outcome>, TrajectoryError>
                 }),
                 Err(TrajectoryError::Diverged { step, partial }) => Ok(Outcome {
                     setting: s.clone(),
-                    path: partial,
+                    path: *partial,
                     diverged_at: Some(step),
                 }),
                 Err(e) => Err(e),

@@ -19,13 +19,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Parser;
-use optim::Form;
+use data::Dataset;
+use optim::{Algorithm, Form, UpdateRule};
 use serde::Serialize;
 
-use crate::cli::{
-    form_parser, fraction, optimizer_parser, recommended_lr, DataArgs, ModelArgs, OptimArgs,
-};
-use crate::training::{LrDecay, ModelConfig, OptimConfig, RunConfig};
+use crate::cli::{fraction, DataDir};
+use crate::training::{recommended_lr, ModelConfig, RunConfig, ScheduleSpec};
 
 mod files;
 mod plots;
@@ -48,7 +47,7 @@ pub const SWEEP_FACTORS: [f32; 3] = [0.3, 1.0, 3.0];
     name = "compare",
     about = "Train the same network with each of the seven optimizers and compare them",
     long_about = "Train the same network, from the same initial weights and on the same batch order, with \
-        each optimizer at the learning rate its catalog entry starts from (optim/src/catalog.rs), and compare \
+        each optimizer at the learning rate `train` starts it from (lab/src/training/rates.rs), and compare \
         final training loss, test accuracy (mean ± std over seeds), time per epoch, and the number of \
         steps to reach --target accuracy on a validation split.\n\n\
         Default: 784-512-512-10 ReLU, batch 64, 5 epochs, 3 seeds, constant learning rates: about \
@@ -62,8 +61,7 @@ pub struct CompareArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        value_parser = optimizer_parser(),
-        ignore_case = true,
+        value_parser = parse_optimizer,
         default_values_t = the_course(),
         hide_default_value = true
     )]
@@ -71,18 +69,21 @@ pub struct CompareArgs {
     /// Learning-rate overrides, e.g. `--lr sgd=0.05,adam=3e-4` (others keep their documented rate)
     #[arg(long, value_delimiter = ',', value_name = "NAME=LR", value_parser = parse_override)]
     pub lr: Vec<(String, f32)>,
-    /// The course's formulas or PyTorch's, for every optimizer
-    #[arg(long, value_parser = form_parser(), default_value_t = Form::Course)]
+    /// The course's formulas or PyTorch's, for every optimizer that has both
+    #[arg(long, value_enum, default_value_t = Form::Course)]
     pub form: Form,
     #[command(flatten)]
-    pub model: ModelArgs,
+    pub model: ModelConfig,
+    /// Dataset: mnist or fashion-mnist
+    #[arg(long, default_value = "mnist", help_heading = "Data")]
+    pub dataset: Dataset,
     #[command(flatten)]
-    pub data: DataArgs,
+    pub data: DataDir,
     /// Epochs per run
-    #[arg(long, help_heading = "Comparison", default_value_t = 5, value_parser = crate::cli::positive)]
+    #[arg(long, help_heading = "Comparison", default_value_t = 5, value_parser = crate::training::positive)]
     pub epochs: usize,
     /// Mini-batch size
-    #[arg(long, help_heading = "Comparison", default_value_t = 64, value_parser = crate::cli::positive)]
+    #[arg(long, help_heading = "Comparison", default_value_t = 64, value_parser = crate::training::positive)]
     pub batch_size: usize,
     /// Number of seeds (0, 1, …): each changes the initial weights and the batch order, the same for every optimizer
     #[arg(long, help_heading = "Comparison", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
@@ -112,9 +113,14 @@ pub struct CompareArgs {
 
 /// The seven optimizers of the course, in its order: `compare`'s default.
 fn the_course() -> Vec<String> {
-    optim::catalog::course()
-        .map(|e| e.name.to_string())
-        .collect()
+    Algorithm::COURSE.map(String::from).to_vec()
+}
+
+/// Parses an optimizer's name or alias (any case) to its canonical name.
+fn parse_optimizer(name: &str) -> Result<String, String> {
+    Algorithm::named(name, Form::Course)
+        .map(|a| a.name().to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Parses `name=lr`.
@@ -122,7 +128,7 @@ fn parse_override(text: &str) -> Result<(String, f32), String> {
     let (name, lr) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not NAME=LR"))?;
-    let name = crate::cli::parse_optimizer(name)?;
+    let name = parse_optimizer(name)?;
     let lr = lr
         .trim()
         .parse::<f32>()
@@ -169,10 +175,10 @@ impl CompareArgs {
         }
         let config = self.config();
         for name in &self.optimizers {
-            let mut args = OptimArgs::for_optimizer(name);
-            args.lr = Some(config.base_lr(name));
-            args.form = self.form;
-            args.build(autograd::Parameters::new())?;
+            let optimizer = config.optimizer(name, None);
+            optimizer
+                .validate()
+                .map_err(|e| format!("--lr {name}: {e}"))?;
         }
         self.model.check_fits(
             crate::cli::IMAGE_PIXELS,
@@ -209,7 +215,7 @@ pub struct CompareConfig {
     #[serde(with = "crate::serde_text::text")]
     pub form: Form,
     /// The network.
-    pub model: ModelArgs,
+    pub model: ModelConfig,
     /// Epochs per run.
     pub epochs: usize,
     /// Mini-batch size.
@@ -225,30 +231,38 @@ pub struct CompareConfig {
 }
 
 impl CompareConfig {
-    /// The starting learning rate of `optimizer`: an override, else [`recommended_lr`].
-    pub fn base_lr(&self, optimizer: &str) -> f32 {
-        self.lrs
-            .get(optimizer)
-            .copied()
-            .unwrap_or_else(|| recommended_lr(optimizer))
+    /// The optimizer `name` in this comparison's form with its documented defaults, at `lr`,
+    /// else its override, else the rate `train` starts it from ([`recommended_lr`]); course
+    /// AdaDelta keeps having no learning rate.
+    pub fn optimizer(&self, name: &str, lr: Option<f32>) -> Algorithm {
+        let mut optimizer =
+            Algorithm::defaults(name, self.form).expect("names are checked when parsed");
+        let lr = lr
+            .or_else(|| self.lrs.get(name).copied())
+            .or_else(|| recommended_lr(&optimizer).map(|(lr, _)| lr));
+        if let (Some(lr), Some(_)) = (lr, optimizer.lr()) {
+            optimizer.set_lr(lr);
+        }
+        optimizer
     }
 
-    fn run_config(&self, optimizer: &str, lr: f32, seed: u64) -> RunConfig {
-        let mut optim = OptimConfig::for_optimizer(optimizer);
-        optim.lr = Some(lr);
-        optim.form = self.form;
+    /// The learning rate `name` starts from (1 for course AdaDelta, which has none).
+    pub fn base_lr(&self, name: &str) -> f32 {
+        self.optimizer(name, None).lr().unwrap_or(1.0)
+    }
+
+    fn run_config(&self, name: &str, lr: f32, seed: u64) -> RunConfig {
         RunConfig {
-            model: ModelConfig::from(&self.model),
-            optim,
+            model: self.model.clone(),
+            optimizer: self.optimizer(name, Some(lr)),
+            schedule: "constant".parse::<ScheduleSpec>().expect("a schedule"),
             epochs: self.epochs,
             batch_size: self.batch_size,
             seed,
-            lr_decay: LrDecay::None,
             // Every step sees a full batch: a short last batch jolts the adaptive methods (a
             // 24-image batch of MNIST's 55,000 cost RMSProp 3 points of accuracy at once).
             drop_last: true,
-            dataset: None,
-            val_split: 0,
+            ..RunConfig::default()
         }
     }
 }

@@ -21,7 +21,6 @@ pub mod benchmark;
 pub mod claims;
 pub mod cli;
 pub mod comparison;
-pub mod option_names;
 pub mod plot;
 pub mod program;
 pub mod report;
@@ -30,6 +29,7 @@ pub mod surfaces;
 pub mod tour;
 pub mod training;
 pub mod trajectory;
+pub mod watch;
 
 /// The Rust code in README.md, compiled and run by `cargo test` so that the README stays true.
 #[cfg(doctest)]

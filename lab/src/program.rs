@@ -108,21 +108,42 @@ fn stdout_failure(payload: &(dyn std::any::Any + Send)) -> Option<String> {
 /// or `--version` into a stdout that cannot be written ends with an error line and status 1
 /// (clap's own exit ignores the failure).
 pub fn parse_args(command: clap::Command) -> clap::ArgMatches {
-    match command.try_get_matches() {
-        Ok(matches) => matches,
-        Err(e) if e.use_stderr() => e.exit(),
-        Err(e) => {
-            let mut out = std::io::stdout().lock();
-            match write!(out, "{}", e.render()).and_then(|()| out.flush()) {
-                Ok(()) => std::process::exit(0),
-                Err(why) => {
-                    let _ = writeln!(
-                        std::io::stderr().lock(),
-                        "error: cannot write to standard output: {why}"
-                    );
-                    std::process::exit(1)
-                }
-            }
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    parse_args_from(command, &argv, |_| None)
+}
+
+/// [`parse_args`] of the command line `argv` (program name first), where `explain` may give a
+/// clearer one-line message for a parse error (status 2, as clap's own).
+pub fn parse_args_from(
+    command: clap::Command,
+    argv: &[std::ffi::OsString],
+    explain: impl Fn(&clap::Error) -> Option<String>,
+) -> clap::ArgMatches {
+    command
+        .try_get_matches_from(argv)
+        .unwrap_or_else(|e| exit_on_parse_error(e, explain))
+}
+
+/// Ends the process for a parse error as clap does (`--help` and `--version` print and exit
+/// 0, an error prints and exits 2), except that a help text that cannot be written is an error
+/// line and status 1, and `explain` may replace clap's message with a clearer line.
+pub fn exit_on_parse_error(e: clap::Error, explain: impl Fn(&clap::Error) -> Option<String>) -> ! {
+    if e.use_stderr() {
+        if let Some(message) = explain(&e) {
+            let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+            std::process::exit(2)
+        }
+        e.exit()
+    }
+    let mut out = std::io::stdout().lock();
+    match write!(out, "{}", e.render()).and_then(|()| out.flush()) {
+        Ok(()) => std::process::exit(0),
+        Err(why) => {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "error: cannot write to standard output: {why}"
+            );
+            std::process::exit(1)
         }
     }
 }

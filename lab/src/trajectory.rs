@@ -9,13 +9,15 @@ use std::fmt;
 use std::path::PathBuf;
 
 use autograd::{no_grad, Parameters, Tensor};
+use clap::parser::ValueSource;
 use clap::Parser;
-use optim::{Form, Hyper, Optim, OptimError};
+use optim::scheduler::Scheduler;
+use optim::{Algorithm, OptimError, Optimizer, UpdateRule};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{form_parser, optimizer_parser};
+use crate::cli::{optimizer, ParseError};
 use crate::surfaces::Surface;
 
 /// A path: what `trajectories --json` prints.
@@ -28,6 +30,8 @@ pub struct Trajectory {
     pub function: String,
     /// The optimizer's canonical name (`"adam"`, `"nesterov"` for `nag`).
     pub optimizer: String,
+    /// Every hyperparameter it ran with, as it prints itself: `adam (lr 0.05, β1 0.9, …)`.
+    pub settings: String,
     /// `[x, y]` at the start and after each step.
     pub points: Vec<[f32; 2]>,
     /// `f(x, y)` at each point.
@@ -38,13 +42,13 @@ pub struct Trajectory {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrajectoryError {
     /// The optimizer refused its hyperparameters.
-    Optim(OptimError),
+    Optim(Box<OptimError>),
     /// A point or its loss became NaN or infinite.
     Diverged {
         /// The step that produced it (1-based).
         step: usize,
         /// The path up to and including the bad point.
-        partial: Trajectory,
+        partial: Box<Trajectory>,
     },
 }
 
@@ -70,7 +74,7 @@ impl std::error::Error for TrajectoryError {}
 
 impl From<OptimError> for TrajectoryError {
     fn from(e: OptimError) -> Self {
-        TrajectoryError::Optim(e)
+        TrajectoryError::Optim(Box::new(e))
     }
 }
 
@@ -109,31 +113,29 @@ impl Gaussian {
     }
 }
 
-/// Runs `optimizer` (a name or alias of `optim::catalog`) for `steps` steps on `surface` from
-/// `start`.
+/// Runs `optimizer` for `steps` steps on `surface` from `start`.
 ///
 /// # Errors
-/// - [`TrajectoryError::Optim`] for an unknown optimizer, or when `hyper` holds an invalid value
-///   (the message names it);
+/// - [`TrajectoryError::Optim`] when the optimizer refuses its hyperparameters (the message
+///   names the value);
 /// - [`TrajectoryError::Diverged`] at the first step whose point or loss is not finite
 ///   (the start itself counts as step 0).
 ///
 /// ```
 /// use lab::surfaces::Surface;
 /// use lab::trajectory::run;
-/// let hyper = optim::Hyper { lr: Some(0.1), ..Default::default() };
-/// let t = run(Surface::Saddle, "sgd", [1.0, 0.0], 1, &hyper).unwrap();
+/// let sgd = optim::Sgd { lr: 0.1, ..Default::default() };
+/// let t = run(Surface::Saddle, &sgd.into(), [1.0, 0.0], 1).unwrap();
 /// // x ← x − λ·2x = 1 − 0.2
 /// assert_eq!(t.points, vec![[1.0, 0.0], [0.8, 0.0]]);
 /// ```
 pub fn run(
     surface: Surface,
-    optimizer: &str,
+    optimizer: &Algorithm,
     start: [f32; 2],
     steps: usize,
-    hyper: &Hyper,
 ) -> Result<Trajectory, TrajectoryError> {
-    run_noisy(surface, optimizer, start, steps, hyper, None)
+    run_noisy(surface, optimizer, start, steps, None)
 }
 
 /// [`run`] with an optional gradient [`Noise`].
@@ -142,29 +144,23 @@ pub fn run(
 /// As [`run`].
 pub fn run_noisy(
     surface: Surface,
-    optimizer: &str,
+    optimizer: &Algorithm,
     start: [f32; 2],
     steps: usize,
-    hyper: &Hyper,
     noise: Option<Noise>,
 ) -> Result<Trajectory, TrajectoryError> {
-    run_with(
-        surface,
-        |params| optim::by_name(optimizer, params, hyper),
-        start,
-        steps,
-        noise,
-    )
+    run_with(surface, optimizer, |_| Ok(None), start, steps, noise)
 }
 
-/// [`run_noisy`] with an optimizer built by `build` from the one parameter `(x, y)`, for
-/// settings `optim::Hyper` cannot express (a [`MomentumSchedule`](optim::MomentumSchedule)).
+/// [`run_noisy`] with a schedule: `schedule` makes the scheduler (of λ or μ) of the optimizer,
+/// ticked after every step (the course's decreasing momentum, say), or `None`.
 ///
 /// # Errors
-/// As [`run`].
+/// As [`run`]; the scheduler's own refusal as [`TrajectoryError::Optim`].
 pub fn run_with(
     surface: Surface,
-    build: impl FnOnce(Parameters) -> Result<Box<dyn Optim>, OptimError>,
+    optimizer: &Algorithm,
+    schedule: impl FnOnce(&mut Optimizer<Algorithm>) -> Result<Option<Scheduler>, OptimError>,
     start: [f32; 2],
     steps: usize,
     noise: Option<Noise>,
@@ -174,12 +170,14 @@ pub fn run_with(
         .requires_grad();
     let mut params = Parameters::new();
     params.push("xy", p.clone());
-    let mut opt = build(params)?;
+    let mut opt = Optimizer::new(params, optimizer.clone())?;
+    let mut scheduler = schedule(&mut opt)?;
     let mut rng = noise.map(|n| (n.sigma, Gaussian(ChaCha8Rng::seed_from_u64(n.seed))));
 
     let mut traj = Trajectory {
         function: surface.name().to_string(),
-        optimizer: opt.name().to_string(),
+        optimizer: optimizer.name().to_string(),
+        settings: optimizer.to_string(),
         points: Vec::with_capacity(steps + 1),
         losses: Vec::with_capacity(steps + 1),
     };
@@ -194,7 +192,7 @@ pub fn run_with(
         } else {
             Err(TrajectoryError::Diverged {
                 step,
-                partial: traj.clone(),
+                partial: Box::new(traj.clone()),
             })
         }
     };
@@ -214,6 +212,9 @@ pub fn run_with(
             }
             loss.item()
         })?;
+        if let Some(s) = scheduler.as_mut() {
+            s.step(&mut opt, None)?;
+        }
         record(&mut traj, step)?;
     }
     Ok(traj)
@@ -264,51 +265,27 @@ fn parse_steps(text: &str) -> Result<usize, String> {
     }
 }
 
-/// The `trajectories` command line.
-///
-/// Hyperparameters left out take the optimizer's documented defaults (`optim::Hyper`'s `None`).
+/// The `trajectories` command line; the optimizer's own options (`--lr`, `--momentum`, …) are
+/// added by [`Cli::parse_checked`] from its `optim` struct ([`crate::cli::optimizer`]).
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "trajectories",
     about = "Optimizers' paths on 2-D test functions, as in the course's pictures",
     after_help = "Examples:\n  trajectories --function beale --optimizer adam --start 1,1.5 --steps 500 --lr 0.05\n  \
                   trajectories --function saddle --optimizer sgd --start=-1,0.001 --steps 50 --json\n  \
+                  trajectories --optimizer rmsprop --help     (rmsprop's own options)\n  \
                   trajectories --all --out-dir docs/img"
 )]
 pub struct Cli {
     /// The test function.
     #[arg(long, value_enum, required_unless_present = "all")]
     pub function: Option<Surface>,
-    /// The optimizer (nag is an alias of nesterov), read as its canonical name.
-    #[arg(long, value_parser = optimizer_parser(), required_unless_present = "all")]
-    pub optimizer: Option<String>,
     /// Start point X,Y (default: the function's own, e.g. 1,1.5 for beale).
     #[arg(long, value_name = "X,Y", value_parser = parse_point, allow_hyphen_values = true)]
     pub start: Option<[f32; 2]>,
     /// Number of steps (at most 100000).
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = parse_steps)]
     pub steps: usize,
-    /// Learning rate λ.
-    #[arg(long, value_name = "L", allow_hyphen_values = true)]
-    pub lr: Option<f32>,
-    /// Momentum coefficient μ (momentum, nesterov).
-    #[arg(long, value_name = "M", allow_hyphen_values = true)]
-    pub momentum: Option<f32>,
-    /// Moving-average coefficient γ (rmsprop, adadelta).
-    #[arg(long, value_name = "R", allow_hyphen_values = true)]
-    pub rho: Option<f32>,
-    /// Adam's β1.
-    #[arg(long, value_name = "B1", allow_hyphen_values = true)]
-    pub beta1: Option<f32>,
-    /// Adam's β2.
-    #[arg(long, value_name = "B2", allow_hyphen_values = true)]
-    pub beta2: Option<f32>,
-    /// ε of the adaptive methods.
-    #[arg(long, value_name = "E", allow_hyphen_values = true)]
-    pub eps: Option<f32>,
-    /// Follow the course's formulas or PyTorch's.
-    #[arg(long, value_parser = form_parser())]
-    pub form: Option<Form>,
     /// Add Gaussian noise of standard deviation SIGMA to every gradient coordinate.
     #[arg(long, value_name = "SIGMA", value_parser = parse_sigma)]
     pub noise: Option<f32>,
@@ -324,10 +301,7 @@ pub struct Cli {
     /// Run the course's comparison: all seven optimizers on the saddle and on Beale, the
     /// experiments of the other claims (noise, local minimum, decreasing μ, too large λ,
     /// AdaGrad's rate and units, Adam's parts), check every claim and draw one PNG each.
-    #[arg(
-        long,
-        conflicts_with_all = ["function", "optimizer", "start", "json", "out", "lr", "momentum", "rho", "beta1", "beta2", "eps", "form", "noise"]
-    )]
+    #[arg(long, conflicts_with_all = ["function", "start", "json", "out", "noise"])]
     pub all: bool,
     /// With --all: where the pictures go [default: runs/trajectories] (one run alone writes
     /// --out).
@@ -339,6 +313,12 @@ pub struct Cli {
     /// With --all: also write animated GIFs (one run alone draws a GIF when --out ends in .gif).
     #[arg(long)]
     pub gif: bool,
+    /// The optimizer of a single run, from `--optimizer` and its own options.
+    #[arg(skip = Algorithm::from(optim::Adam::default()))]
+    pub optimizer: Algorithm,
+    /// The optimizer's name as typed (`nag` stays `nag`), which `--json` echoes.
+    #[arg(skip)]
+    pub typed: String,
 }
 
 /// Parses a noise level: a finite number ≥ 0.
@@ -354,6 +334,60 @@ pub fn parse_sigma(s: &str) -> Result<f32, String> {
 }
 
 impl Cli {
+    /// Parses the command line `argv` (program name first) with the options of the optimizer
+    /// `--optimizer` chooses (its struct's defaults when not given), then [`Cli::check`]s it.
+    ///
+    /// # Errors
+    /// A one-line message naming the option (status 2 for the programs). `--help` and clap's
+    /// own parse errors end the process as clap does.
+    pub fn parse_checked(argv: &[std::ffi::OsString]) -> Result<Cli, String> {
+        Cli::try_parse(argv).map_err(|e| e.exit_or_message(|e| optimizer::explain(e, argv, "adam")))
+    }
+
+    /// [`Cli::parse_checked`] without ending the process: clap's errors (and `--help`) are
+    /// returned.
+    ///
+    /// # Errors
+    /// [`ParseError`].
+    pub fn try_parse(argv: &[std::ffi::OsString]) -> Result<Cli, ParseError> {
+        use clap::{CommandFactory, FromArgMatches};
+        let command = optimizer::with_optimizer(Cli::command(), argv, "adam");
+        let matches = command
+            .try_get_matches_from(argv)
+            .map_err(ParseError::Clap)?;
+        let mut cli = Cli::from_arg_matches(&matches).map_err(ParseError::Clap)?;
+        let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+        let bad = |message: String| Err(ParseError::Bad(message));
+        if !cli.all && !given("optimizer") {
+            return bad("--optimizer is required for a single run (or give --all)".into());
+        }
+        if cli.all {
+            // The optimizer's options set one run's optimizer; --all chooses its own settings.
+            if given("optimizer") {
+                return bad(
+                    "--optimizer chooses a single run's optimizer; --all runs all seven".into(),
+                );
+            }
+            let name = matches
+                .get_one::<String>("optimizer")
+                .cloned()
+                .unwrap_or_default();
+            let options = optimizer::options_of(&name);
+            if let Some(o) = options.iter().find(|o| given(&o[2..].replace('-', "_"))) {
+                return bad(format!(
+                    "{o} sets a single run's optimizer; --all runs its own settings"
+                ));
+            }
+        }
+        cli.typed = matches
+            .get_one::<String>("optimizer")
+            .cloned()
+            .unwrap_or_default();
+        cli.optimizer = optimizer::optimizer_from(&matches, |_| None).map_err(ParseError::Bad)?;
+        cli.check().map_err(ParseError::Bad)?;
+        Ok(cli)
+    }
+
     /// Refuses the options of `--all` given to a single run, where they would do nothing.
     ///
     /// # Errors
@@ -392,19 +426,5 @@ impl Cli {
             sigma,
             seed: self.seed,
         })
-    }
-
-    /// The hyperparameters given on the command line; the rest stay `None` (defaults).
-    pub fn hyper(&self) -> Hyper {
-        Hyper {
-            lr: self.lr,
-            momentum: self.momentum,
-            gamma: self.rho,
-            beta1: self.beta1,
-            beta2: self.beta2,
-            eps: self.eps,
-            form: self.form.unwrap_or_default(),
-            ..Hyper::default()
-        }
     }
 }

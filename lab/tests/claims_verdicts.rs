@@ -11,7 +11,7 @@ use lab::claims::heavy_ball::{
 use lab::claims::noise::{noise_verdict, NoiseNumbers, Spread};
 use lab::claims::{verdict_text, verdicts, Outcome, Setting, Verdict};
 use lab::trajectory::Trajectory;
-use optim::Hyper;
+use optim::{Algorithm, Form, UpdateRule};
 
 #[test]
 fn verdicts_of_the_momentum_claims_follow_the_numbers() {
@@ -148,15 +148,18 @@ fn outcome(optimizer: &'static str, points: Vec<[f32; 2]>, losses: Vec<f32>) -> 
     let lr = matches!(optimizer, "momentum" | "nesterov").then_some(0.003);
     Outcome {
         setting: Setting {
-            optimizer,
-            hyper: Hyper {
-                lr,
-                ..Hyper::default()
+            optimizer: {
+                let mut a = Algorithm::defaults(optimizer, Form::Course).unwrap();
+                if let Some(lr) = lr {
+                    a.set_lr(lr);
+                }
+                a
             },
         },
         path: Trajectory {
             function: "hand-made".into(),
             optimizer: optimizer.into(),
+            settings: String::new(),
             points,
             losses,
         },

@@ -6,8 +6,8 @@ use std::fs;
 use std::path::PathBuf;
 
 use clap::Parser;
-use lab::cli::ModelArgs;
 use lab::comparison::{compare, CompareArgs, CompareConfig, STEPS_COLUMNS, TABLE_COLUMNS};
+use lab::training::ModelConfig;
 use lab::training::TrainError;
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -21,9 +21,9 @@ fn config(optimizers: &[&str], seeds: u64) -> CompareConfig {
         optimizers: optimizers.iter().map(|s| s.to_string()).collect(),
         lrs: [("sgd".to_string(), 0.05), ("adam".to_string(), 0.01)].into(),
         form: optim::Form::Course,
-        model: ModelArgs {
+        model: ModelConfig {
             hidden: vec![16],
-            ..ModelArgs::default()
+            ..ModelConfig::default()
         },
         epochs: 3,
         batch_size: 16,
@@ -133,7 +133,7 @@ fn three_optimizers_two_seeds_give_the_table_files_and_plots() {
     let mut epochs = epochs.lines();
     assert_eq!(
         epochs.next().unwrap(),
-        "optimizer,seed,epoch,step,train_loss,test_loss,test_accuracy,val_accuracy,seconds,lr"
+        "optimizer,seed,epoch,step,train_loss,test_loss,test_accuracy,val_accuracy,val_loss,seconds,lr"
     );
     let rows: Vec<Vec<&str>> = epochs.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 3 * 2 * 3);

@@ -5,12 +5,11 @@ mod common;
 use std::fs;
 use std::path::PathBuf;
 
-use clap::Parser;
-use lab::cli::{OptimArgs, TrainArgs};
+use lab::cli::{ParseError, TrainArgs};
 use lab::training::{
-    evaluate, LrDecay, ModelConfig, OptimConfig, RunConfig, TrainError, Trainer, EVAL_BATCH,
-    METRICS_COLUMNS,
+    evaluate, ModelConfig, RunConfig, TrainError, Trainer, EVAL_BATCH, METRICS_COLUMNS,
 };
+use optim::{Algorithm, Form, UpdateRule};
 
 /// A fresh, empty directory under the system's temporary directory.
 fn temp_dir(name: &str) -> PathBuf {
@@ -22,21 +21,19 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// A small network for the 10-d blobs: 10-16-3.
 fn config(optimizer: &str, lr: f32, epochs: usize) -> RunConfig {
-    let mut optim = OptimConfig::for_optimizer(optimizer);
-    optim.lr = Some(lr);
+    let mut optimizer = Algorithm::defaults(optimizer, Form::Course).unwrap();
+    optimizer.set_lr(lr);
     RunConfig {
         model: ModelConfig {
             hidden: vec![16],
             ..ModelConfig::default()
         },
-        optim,
+        optimizer,
+        schedule: "constant".parse().unwrap(),
         epochs,
         batch_size: 16,
         seed: 5,
-        lr_decay: LrDecay::None,
-        drop_last: false,
-        dataset: None,
-        val_split: 0,
+        ..RunConfig::default()
     }
 }
 
@@ -104,13 +101,13 @@ fn metrics_files_have_the_documented_columns_and_one_row_per_epoch() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "epoch,step,train_loss,test_loss,test_accuracy,val_accuracy,seconds,lr"
+        "epoch,step,train_loss,test_loss,test_accuracy,val_accuracy,val_loss,seconds,lr"
     );
     assert_eq!(lines[0].split(',').collect::<Vec<_>>(), METRICS_COLUMNS);
     assert_eq!(lines.len(), 1 + 3);
     for (i, line) in lines[1..].iter().enumerate() {
         let cells: Vec<&str> = line.split(',').collect();
-        assert_eq!(cells.len(), 8, "{line}");
+        assert_eq!(cells.len(), 9, "{line}");
         assert_eq!(cells[0], (i + 1).to_string());
         // 240 − 30 held out = 210 samples, batches of 16: ⌈210/16⌉ = 14 steps per epoch.
         assert_eq!(cells[1], (14 * (i + 1)).to_string());
@@ -118,12 +115,14 @@ fn metrics_files_have_the_documented_columns_and_one_row_per_epoch() {
             .parse()
             .expect("a validation accuracy, since 30 samples were held out");
         assert!((0.0..=1.0).contains(&accuracy));
-        assert_eq!(cells[7], "0.05");
+        assert_eq!(cells[8], "0.05");
+        let val_loss: f64 = cells[6].parse().expect("a validation loss");
+        assert!(val_loss.is_finite() && val_loss > 0.0);
     }
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.join("metrics.json")).unwrap()).unwrap();
     assert_eq!(json["epochs"].as_array().unwrap().len(), 3);
-    assert_eq!(json["config"]["optim"]["optimizer"], "momentum");
+    assert_eq!(json["config"]["optimizer"]["optimizer"], "momentum");
     assert_eq!(json["sizes"], serde_json::json!([10, 16, 3]));
 
     // The checkpoint holds the weights under PyTorch's names and the optimizer's velocity.
@@ -141,6 +140,11 @@ fn metrics_files_have_the_documented_columns_and_one_row_per_epoch() {
     assert_eq!(meta["epoch"], "3");
     assert_eq!(meta["step"], "42");
     assert_eq!(meta["seed"], "5");
+    // The weights alone, for PyTorch's load_state_dict(strict=True).
+    let (weights, _) = nn::load_tensors(dir.join("model.safetensors")).unwrap();
+    let mut names: Vec<&str> = weights.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, expected);
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -207,11 +211,17 @@ fn resuming_momentum_continues_exactly() {
 fn resuming_with_dropout_a_schedule_and_course_nag_continues_exactly() {
     let mut c = config("nesterov", 0.05, 2);
     c.model.dropout = 0.3;
-    c.optim.schedule = Some("step:1:0.5".parse().unwrap());
+    c.schedule = "step:1:0.5".parse().unwrap();
     check_resume(c, "nag-dropout-step");
     let mut c = config("adam", 0.01, 2);
-    c.lr_decay = LrDecay::Cosine;
-    check_resume(c, "adam-cosine");
+    c.schedule = "cosine".parse().unwrap();
+    c.warmup = Some("0.5,0.1".parse().unwrap());
+    c.no_bias_decay = true;
+    c.clip_grad_norm = Some(1.0);
+    check_resume(c, "adam-warmup-cosine-groups-clip");
+    let mut c = config("sgd", 0.1, 2);
+    c.schedule = "plateau:0.5:0".parse().unwrap();
+    check_resume(c, "sgd-plateau");
 }
 
 #[test]
@@ -241,131 +251,149 @@ fn a_nan_loss_stops_training_naming_epoch_and_step() {
     assert_eq!(trainer.history().len(), epoch - 1);
 }
 
+/// `train`'s command line: the options, and the optimizer's own from its struct.
+fn parse(args: &[&str]) -> Result<TrainArgs, String> {
+    let argv: Vec<std::ffi::OsString> = std::iter::once("train")
+        .chain(args.iter().copied())
+        .map(Into::into)
+        .collect();
+    TrainArgs::try_parse(&argv)
+        .map(|(a, _)| a)
+        .map_err(|e| match e {
+            ParseError::Clap(e) => e.to_string(),
+            ParseError::Bad(m) => m,
+        })
+}
+
 #[test]
 fn command_line_options_parse_and_bad_ones_are_named() {
-    let parse = |args: &[&str]| {
-        TrainArgs::try_parse_from(std::iter::once("train").chain(args.iter().copied()))
-    };
     let defaults = parse(&[]).unwrap();
-    assert_eq!(defaults.model.hidden, [512, 512]);
+    assert_eq!(defaults.run.model.hidden, [512, 512]);
     assert_eq!(
-        (defaults.optim.optimizer.as_str(), defaults.optim.lr()),
-        ("adam", 0.001)
+        defaults.run.optimizer.to_string(),
+        "adam (lr 0.001, β1 0.9, β2 0.999, ε 1e-8, weight decay 0)"
     );
+    assert_eq!((defaults.run.batch_size, defaults.run.epochs), (64, 4));
+    assert_eq!(defaults.run.schedule.to_string(), "cosine");
     assert_eq!(
-        (defaults.batch_size, defaults.epochs),
-        (64, lab::cli::TRAIN_EPOCHS)
-    );
-    assert_eq!(defaults.lr_decay(), LrDecay::Cosine);
-    assert_eq!(
-        parse(&["--hidden", "256,128,64"]).unwrap().model.hidden,
+        parse(&["--hidden", "256,128,64"]).unwrap().run.model.hidden,
         [256, 128, 64]
     );
+    // The rate each optimizer starts from on this network, unless --lr says otherwise.
     assert_eq!(
-        parse(&["--optimizer", "NAG"]).unwrap().optim.optimizer,
-        "nesterov"
+        parse(&["--optimizer", "sgd"])
+            .unwrap()
+            .run
+            .optimizer
+            .to_string(),
+        "sgd (lr 0.1, weight decay 0)"
     );
+    let nag = parse(&["--optimizer", "NAG", "--lr", "0.02"])
+        .unwrap()
+        .run
+        .optimizer;
     assert_eq!(
-        parse(&["--schedule", "cosine:10"]).unwrap().lr_decay(),
-        LrDecay::None
+        nag.to_string(),
+        "nesterov (lr 0.02, μ 0.9, weight decay 0, course form)"
     );
+    let adamw = parse(&["--optimizer", "adamw"]).unwrap().run.optimizer;
+    assert_eq!(
+        adamw.to_string(),
+        "adamw (lr 0.001, β1 0.9, β2 0.999, ε 1e-8, decoupled weight decay 0.01)"
+    );
+    let course_adadelta = parse(&["--optimizer", "adadelta"]).unwrap().run.optimizer;
+    assert_eq!(course_adadelta.lr(), None, "{course_adadelta}");
 
     let err = parse(&["--bogus"]).unwrap_err();
-    assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
-    assert!(err.to_string().contains("--bogus"));
-    let err = parse(&["--optimizer", "adamm"]).unwrap_err().to_string();
+    assert!(err.contains("--bogus"), "{err}");
+    let err = parse(&["--optimizer", "adamm"]).unwrap_err();
     assert!(
         err.contains("--optimizer") && err.contains("adamm"),
         "{err}"
     );
     for (bad, named) in [
-        (["--hidden", "512,0"], "'0' for '--hidden"),
-        (["--dropout", "1.5"], "'1.5' for '--dropout"),
-        (["--min-accuracy", "97"], "'97' for '--min-accuracy"),
-        (["--batch-size", "0"], "'0' for '--batch-size"),
+        (&["--hidden", "512,0"][..], "'0' for '--hidden"),
+        (&["--dropout", "1.5"], "'1.5' for '--dropout"),
+        (&["--min-accuracy", "97"], "'97' for '--min-accuracy"),
+        (&["--batch-size", "0"], "'0' for '--batch-size"),
+        (&["--epochs", "0"], "'0' for '--epochs"),
+        (&["--clip-grad-norm", "0"], "'0' for '--clip-grad-norm"),
     ] {
-        let err = parse(&bad).unwrap_err().to_string();
+        let err = parse(bad).unwrap_err();
         assert!(err.contains(named), "{err}");
     }
-
-    // A negative rate parses (it is a number) and is rejected by the optimizer, naming option and value.
-    let args = parse(&["--lr", "-1"]).unwrap();
-    assert_eq!(args.optim.lr, Some(-1.0));
-    let Err(TrainError::Config(msg)) = Trainer::new(args.config(), 784, 10) else {
-        panic!("a negative lr must be refused")
-    };
-    assert_eq!(msg, "--lr: adam: lr = -1 must be finite and >= 0");
-    let args = parse(&["--optimizer", "momentum", "--momentum", "1.5"]).unwrap();
-    let Err(TrainError::Config(msg)) = Trainer::new(args.config(), 784, 10) else {
-        panic!("μ = 1.5 must be refused")
-    };
+    // Values the optimizer refuses, named by their option.
+    assert_eq!(
+        parse(&["--lr", "-1"]).unwrap_err(),
+        "--lr: adam: lr = -1 must be finite and >= 0"
+    );
+    let msg = parse(&["--optimizer", "momentum", "--momentum", "1.5"]).unwrap_err();
     assert!(
         msg.starts_with("--momentum: ") && msg.contains("1.5"),
         "{msg}"
     );
-    let args = parse(&["--schedule", "cosine:10", "--lr-decay", "cosine"]).unwrap();
+    // An option another optimizer has is refused: clap's error names it.
+    assert!(parse(&["--optimizer", "sgd", "--beta1", "0.8"])
+        .unwrap_err()
+        .contains("--beta1"));
+    // Course AdaDelta has no learning rate.
+    let msg = parse(&["--optimizer", "adadelta", "--lr", "0.5"]).unwrap_err();
     assert!(
-        matches!(Trainer::new(args.config(), 784, 10), Err(TrainError::Config(m)) if m.contains("--lr-decay and --schedule"))
+        msg.starts_with("--lr: adadelta: the course form has no learning rate"),
+        "{msg}"
     );
+    assert!(parse(&[
+        "--optimizer",
+        "adadelta",
+        "--form",
+        "pytorch",
+        "--lr",
+        "0.5"
+    ])
+    .is_ok());
+    // Schedules are checked against the run before any data is read.
+    let msg = parse(&["--warmup", "5", "--epochs", "2"]).unwrap_err();
+    assert!(
+        msg.contains("--warmup 5") && msg.contains("not shorter than the run"),
+        "{msg}"
+    );
+    let msg = parse(&["--schedule", "warmup-cosine:1:2"]).unwrap_err();
+    assert!(msg.contains("--warmup"), "{msg}");
+    let msg = parse(&["--schedule", "step:0:0.5"]).unwrap_err();
+    assert!(msg.contains("--schedule") || msg.contains("step"), "{msg}");
+    let msg = parse(&["--schedule", "plateau:2:1"]).unwrap_err();
+    assert!(msg.contains("--schedule plateau:2:1"), "{msg}");
 }
 
 #[test]
-fn optimizer_description_lists_its_resolved_hyperparameters() {
-    assert_eq!(
-        OptimArgs::default().describe(),
-        "adam (lr 0.001, β1 0.9, β2 0.999, ε 1e-8, weight decay 0)"
-    );
-    let mut sgd = OptimArgs::for_optimizer("sgd");
-    sgd.schedule = Some("step:2:0.1".parse().unwrap());
-    assert_eq!(
-        sgd.describe(),
-        "sgd (lr 0.1, weight decay 0, schedule step:2:0.1)"
-    );
-    // The description's rate is the one the optimizer gets.
-    for name in optim::catalog::ALL.iter().map(|e| e.name) {
-        let args = OptimArgs::for_optimizer(name);
-        let opt = args.build(autograd::Parameters::new()).unwrap();
-        assert!(
-            args.describe().contains(&format!("lr {}", opt.lr())),
-            "{name}: {}",
-            args.describe()
-        );
+fn a_schedule_echoes_as_written() {
+    for text in [
+        "cosine",
+        "cosine:0.0001",
+        "step:2:0.5",
+        "multistep:1,3:0.1",
+        "exp:0.9",
+        "plateau:0.5:2",
+    ] {
+        let args = parse(&["--schedule", text, "--epochs", "5"]).unwrap();
+        assert_eq!(args.run.schedule.to_string(), text);
     }
+    let args = parse(&["--warmup", "1,0.25"]).unwrap();
+    assert_eq!(args.run.warmup.unwrap().to_string(), "1,0.25");
 }
 
 #[test]
-fn optimizer_description_shows_the_defaults_of_the_optimizer_built() {
-    // adam.rs: AdamW decays by 0.01 unless told; adagrad.rs: PyTorch's ε is 1e-10.
+fn the_saved_settings_name_the_optimizer_and_its_form() {
+    let args = parse(&["--optimizer", "rmsprop", "--form", "pytorch"]).unwrap();
+    let json = serde_json::to_value(&args.run).unwrap();
     assert_eq!(
-        OptimArgs::for_optimizer("adamw").describe(),
-        "adamw (lr 0.001, β1 0.9, β2 0.999, ε 1e-8, decoupled weight decay 0.01)"
+        (
+            &json["optimizer"]["optimizer"],
+            &json["optimizer"]["form"],
+            &json["schedule"]
+        ),
+        (&"rmsprop".into(), &"pytorch".into(), &"cosine".into())
     );
-    let mut adagrad = OptimArgs::for_optimizer("adagrad");
-    adagrad.form = optim::Form::PyTorch;
-    assert_eq!(
-        adagrad.describe(),
-        "adagrad (lr 0.01, ε 1e-10, weight decay 0, PyTorch form)"
-    );
-    // A value the optimizer refuses is described by its error.
-    let mut bad = OptimArgs::for_optimizer("momentum");
-    bad.momentum = Some(1.5);
-    assert_eq!(
-        bad.describe(),
-        "momentum (--momentum: momentum: momentum = 1.5 is outside [0, 1))"
-    );
-}
-
-#[test]
-fn saved_optimizer_options_keep_their_spelling() {
-    let mut args = OptimArgs::for_optimizer("rmsprop");
-    args.form = optim::Form::PyTorch;
-    let json = serde_json::to_value(&args).unwrap();
-    assert_eq!(
-        (&json["optimizer"], &json["form"]),
-        (&"rmsprop".into(), &"pytorch".into())
-    );
-    let back: OptimArgs = serde_json::from_value(json).unwrap();
-    assert_eq!(back, args);
-    let course = serde_json::to_value(OptimArgs::default()).unwrap();
-    assert_eq!(course["form"], "course");
+    let back: RunConfig = serde_json::from_value(json).unwrap();
+    assert_eq!(back, args.run);
 }

@@ -3,18 +3,20 @@
 
 use autograd::{Parameters, Tensor};
 use clap::error::ErrorKind;
-use clap::Parser;
 use lab::claims::{escape_step, overshoot, steps_to_minimum};
+use lab::cli::ParseError;
 use lab::plot::contour::Grid;
 use lab::surfaces::Surface;
 use lab::trajectory::{parse_point, run, Cli, Trajectory, TrajectoryError};
-use optim::{Hyper, Optim, Optimizer};
+use optim::{Algorithm, Form, Optimizer, UpdateRule};
 
-fn hyper_lr(lr: f32) -> Hyper {
-    Hyper {
-        lr: Some(lr),
-        ..Hyper::default()
+/// The course's optimizer `name` with its defaults and the rate `lr`.
+fn with_lr(name: &str, lr: f32) -> Algorithm {
+    let mut a = Algorithm::defaults(name, Form::Course).unwrap();
+    if a.lr().is_some() {
+        a.set_lr(lr); // course AdaDelta has no rate
     }
+    a
 }
 
 #[test]
@@ -27,7 +29,7 @@ fn json_has_steps_plus_one_points_and_the_loss_of_each() {
         (Surface::Saddle, "rmsprop", [-1.2, 0.5]),
         (Surface::Booth, "adadelta", [-4.0, -4.0]),
     ] {
-        let t = run(surface, kind, start, steps, &hyper_lr(1e-3)).unwrap();
+        let t = run(surface, &with_lr(kind, 1e-3), start, steps).unwrap();
         assert_eq!(t.points.len(), steps + 1);
         assert_eq!(t.losses.len(), steps + 1);
         assert_eq!(t.points[0], start);
@@ -43,7 +45,10 @@ fn json_has_steps_plus_one_points_and_the_loss_of_each() {
         let obj = json.as_object().unwrap();
         let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["function", "losses", "optimizer", "points"]);
+        assert_eq!(
+            keys,
+            ["function", "losses", "optimizer", "points", "settings"]
+        );
         assert_eq!(obj["function"], surface.name());
         assert_eq!(obj["optimizer"], kind);
         let points = obj["points"].as_array().unwrap();
@@ -73,8 +78,13 @@ fn autograd_gradient_of_each_surface_matches_the_hand_formula() {
     }
 }
 
-/// Steps an optimizer built directly (not through `by_name`) and records the points.
-fn step_directly(opt: &mut dyn Optim, p: &Tensor, surface: Surface, steps: usize) -> Vec<[f32; 2]> {
+/// Steps an optimizer built directly (not through `run`) and records the points.
+fn step_directly<R: UpdateRule>(
+    opt: &mut Optimizer<R>,
+    p: &Tensor,
+    surface: Surface,
+    steps: usize,
+) -> Vec<[f32; 2]> {
     let mut points = vec![[p.to_vec()[0], p.to_vec()[1]]];
     for _ in 0..steps {
         opt.step_with_closure(&mut || {
@@ -112,7 +122,7 @@ fn points_are_bit_identical_to_stepping_the_optimizer_directly() {
     )
     .unwrap();
     let direct = step_directly(&mut adam, &p, Surface::Beale, 40);
-    let ours = run(Surface::Beale, "adam", start, 40, &hyper_lr(0.05)).unwrap();
+    let ours = run(Surface::Beale, &with_lr("adam", 0.05), start, 40).unwrap();
     assert_eq!(ours.points, direct);
 
     // NAG in the course form needs the closure (gradient at the look-ahead point).
@@ -126,7 +136,7 @@ fn points_are_bit_identical_to_stepping_the_optimizer_directly() {
     )
     .unwrap();
     let direct = step_directly(&mut nag, &p, Surface::Beale, 40);
-    let ours = run(Surface::Beale, "nesterov", start, 40, &hyper_lr(0.002)).unwrap();
+    let ours = run(Surface::Beale, &with_lr("nesterov", 0.002), start, 40).unwrap();
     assert_eq!(ours.points, direct);
 
     // SGD with the plain step(): backward by hand, then step.
@@ -146,7 +156,7 @@ fn points_are_bit_identical_to_stepping_the_optimizer_directly() {
         sgd.step().unwrap();
         direct.push([p.to_vec()[0], p.to_vec()[1]]);
     }
-    let ours = run(Surface::Beale, "sgd", start, 40, &hyper_lr(0.01)).unwrap();
+    let ours = run(Surface::Beale, &with_lr("sgd", 0.01), start, 40).unwrap();
     assert_eq!(ours.points, direct);
 }
 
@@ -155,7 +165,7 @@ fn sgd_on_the_saddle_follows_the_hand_formula() {
     // f = x² − y², ∇f = (2x, −2y): x ← (1 − 2λ)x, y ← (1 + 2λ)y.
     // With λ = 0.01 from (1, 1e-3), after N = 50 steps: x = 0.98⁵⁰, y = 1e-3·1.02⁵⁰.
     let (lr, n) = (0.01f64, 50);
-    let t = run(Surface::Saddle, "sgd", [1.0, 1e-3], n, &hyper_lr(lr as f32)).unwrap();
+    let t = run(Surface::Saddle, &with_lr("sgd", lr as f32), [1.0, 1e-3], n).unwrap();
     let last = t.points[n];
     let (x, y) = (
         (1.0 - 2.0 * lr).powi(n as i32),
@@ -172,13 +182,13 @@ fn sgd_on_the_saddle_follows_the_hand_formula() {
         last[1]
     );
     // |y| > 1 needs 1.02^N > 1000: N > ln 1000 / ln 1.02 = 348.8, so step 349.
-    let t = run(Surface::Saddle, "sgd", [1.0, 1e-3], 400, &hyper_lr(0.01)).unwrap();
+    let t = run(Surface::Saddle, &with_lr("sgd", 0.01), [1.0, 1e-3], 400).unwrap();
     assert_eq!(escape_step(&t), Some(349));
 }
 
 #[test]
 fn adam_reaches_booths_minimum() {
-    let t = run(Surface::Booth, "adam", [-4.0, -4.0], 2000, &hyper_lr(0.1)).unwrap();
+    let t = run(Surface::Booth, &with_lr("adam", 0.1), [-4.0, -4.0], 2000).unwrap();
     let p = t.points.last().unwrap();
     let dist = ((p[0] - 1.0).powi(2) + (p[1] - 3.0).powi(2)).sqrt();
     assert!(dist < 1e-2, "Adam ended at {p:?}, {dist} from (1, 3)");
@@ -189,7 +199,7 @@ fn adam_reaches_booths_minimum() {
 fn a_diverging_run_names_the_step() {
     // Beale from (1, 1.5) with λ = 0.1: the first SGD step is ≈ −0.1·(27.75, 92.5), landing near
     // (−1.8, −7.75), where the y³ terms blow up within a few steps.
-    let err = run(Surface::Beale, "sgd", [1.0, 1.5], 100, &hyper_lr(0.1)).unwrap_err();
+    let err = run(Surface::Beale, &with_lr("sgd", 0.1), [1.0, 1.5], 100).unwrap_err();
     let TrajectoryError::Diverged { step, partial } = &err else {
         panic!("expected divergence, got {err}");
     };
@@ -208,19 +218,24 @@ fn a_diverging_run_names_the_step() {
 
 #[test]
 fn invalid_hyperparameters_are_refused_with_their_name() {
-    let err = run(Surface::Booth, "sgd", [0.0, 0.0], 5, &hyper_lr(-0.1)).unwrap_err();
+    let err = run(Surface::Booth, &with_lr("sgd", -0.1), [0.0, 0.0], 5).unwrap_err();
     assert!(matches!(err, TrajectoryError::Optim(_)));
     assert!(err.to_string().contains("lr = -0.1"), "{err}");
-    let h = Hyper {
-        momentum: Some(1.5),
-        ..Hyper::default()
-    };
-    let err = run(Surface::Booth, "momentum", [0.0, 0.0], 5, &h).unwrap_err();
+    let mut h = with_lr("momentum", 0.01);
+    h.set_momentum(1.5);
+    let err = run(Surface::Booth, &h, [0.0, 0.0], 5).unwrap_err();
     assert!(err.to_string().contains("momentum = 1.5"), "{err}");
 }
 
 fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
-    Cli::try_parse_from(std::iter::once("trajectories").chain(args.iter().copied()))
+    let argv: Vec<std::ffi::OsString> = std::iter::once("trajectories")
+        .chain(args.iter().copied())
+        .map(Into::into)
+        .collect();
+    Cli::try_parse(&argv).map_err(|e| match e {
+        ParseError::Clap(e) => e,
+        ParseError::Bad(m) => clap::Error::raw(ErrorKind::ValueValidation, m),
+    })
 }
 
 #[test]
@@ -249,47 +264,53 @@ fn command_line_accepts_negative_numbers_both_ways() {
     ] {
         let cli = parse(args).unwrap();
         assert_eq!(cli.function, Some(Surface::Saddle));
-        assert_eq!(cli.optimizer.as_deref(), Some("nesterov"));
+        assert_eq!(
+            (cli.optimizer.name(), cli.typed.as_str()),
+            ("nesterov", "nag")
+        );
         assert_eq!(cli.start, Some([-1.2, 1.0]));
         assert_eq!(cli.steps, 7);
         assert!(cli.json);
     }
+    // Negative values reach the optimizer, which refuses them by name.
+    let err = parse(&["--function", "beale", "--optimizer", "adam", "--lr", "-0.5"]).unwrap_err();
+    assert!(err.to_string().contains("--lr: adam: lr = -0.5"), "{err}");
     let cli = parse(&[
         "--function",
         "beale",
         "--optimizer",
         "adam",
         "--lr",
-        "-0.5",
+        "0.5",
         "--beta1",
         "0.8",
         "--beta2",
         "0.99",
         "--eps",
         "1e-7",
-        "--rho",
+    ])
+    .unwrap();
+    assert_eq!(
+        cli.optimizer.to_string(),
+        "adam (lr 0.5, β1 0.8, β2 0.99, ε 1e-7, weight decay 0)"
+    );
+    let cli = parse(&[
+        "--function",
+        "beale",
+        "--optimizer",
+        "rmsprop",
+        "--gamma",
         "0.95",
-        "--momentum",
-        "0.5",
         "--form",
         "pytorch",
     ])
     .unwrap();
-    let h = cli.hyper();
     assert_eq!(
-        (h.lr, h.beta1, h.beta2, h.eps, h.gamma, h.momentum, h.form),
-        (
-            Some(-0.5),
-            Some(0.8),
-            Some(0.99),
-            Some(1e-7),
-            Some(0.95),
-            Some(0.5),
-            optim::Form::PyTorch
-        )
+        cli.optimizer.to_string(),
+        "rmsprop (lr 0.01, γ 0.95, ε 1e-8, weight decay 0, PyTorch form)"
     );
     let cli = parse(&["--function", "booth", "--optimizer", "sgd"]).unwrap();
-    assert_eq!(cli.hyper(), Hyper::default());
+    assert_eq!(cli.optimizer, Algorithm::from(optim::Sgd::default()));
     assert!(parse(&["--all", "--out-dir", "docs/img"]).unwrap().all);
 }
 
@@ -363,6 +384,7 @@ fn overshoot_counts_how_far_past_and_how_often() {
     let t = Trajectory {
         function: "booth".into(),
         optimizer: "sgd".into(),
+        settings: String::new(),
         points: vec![
             [2.0, 0.0],
             [-0.5, 1.0],
@@ -377,19 +399,15 @@ fn overshoot_counts_how_far_past_and_how_often() {
 }
 
 #[test]
-fn each_optimizer_of_the_catalog_has_its_own_colour() {
+fn each_optimizer_has_its_own_colour() {
     use lab::plot::color_of;
     let rgb = |name: &str| {
         let c = color_of(name);
         (c.0, c.1, c.2)
     };
-    let colours: Vec<_> = optim::catalog::ALL.iter().map(|e| rgb(e.name)).collect();
+    let colours: Vec<_> = Algorithm::NAMES.iter().map(|&name| rgb(name)).collect();
     for (i, c) in colours.iter().enumerate() {
-        assert!(
-            !colours[..i].contains(c),
-            "{:?} repeats",
-            optim::catalog::ALL[i]
-        );
+        assert!(!colours[..i].contains(c), "{} repeats", Algorithm::NAMES[i]);
     }
     assert_eq!(rgb("nag"), rgb("nesterov"));
     assert!(

@@ -11,9 +11,9 @@
 //! (1 − β1)/√(1 − β2) ≈ 3.16 times its λ per coordinate, with them it is λ.
 
 use autograd::{Parameters, Tensor};
-use optim::{Hyper, Optim};
+use optim::{Adam, Algorithm, Optimizer};
 
-use super::{hyper, lines, Checked, Verdict};
+use super::{course, lines, Checked, Verdict};
 use crate::surfaces::Surface;
 use crate::trajectory::{gradient, run, TrajectoryError};
 
@@ -27,10 +27,9 @@ const STEPS: usize = 500;
 /// The steps `w_t − w_{t+1}` an optimizer takes when given the gradients `grads` in turn.
 ///
 /// # Errors
-/// [`TrajectoryError::Optim`] if `hp` is invalid.
+/// [`TrajectoryError::Optim`] if `optimizer` refuses its hyperparameters.
 pub fn steps_for(
-    kind: &str,
-    hp: &Hyper,
+    optimizer: &Algorithm,
     grads: &[[f32; 2]],
 ) -> Result<Vec<[f64; 2]>, TrajectoryError> {
     let p = Tensor::from_vec(vec![0.0, 0.0], &[2])
@@ -38,7 +37,7 @@ pub fn steps_for(
         .requires_grad();
     let mut params = Parameters::new();
     params.push("xy", p.clone());
-    let mut opt: Box<dyn Optim> = optim::by_name(kind, params, hp)?;
+    let mut opt = Optimizer::new(params, optimizer.clone())?;
     let mut out = Vec::with_capacity(grads.len());
     for g in grads {
         let before = p.to_vec();
@@ -122,29 +121,27 @@ pub fn adam_verdict(gap: f64, first_step: f64) -> Verdict {
 /// # Errors
 /// [`TrajectoryError`] if a run fails (a bug in the settings).
 pub fn check() -> Result<Checked, TrajectoryError> {
-    let adam = Hyper {
-        lr: Some(LR_ADAM as f32),
-        beta1: Some(BETA1 as f32),
-        beta2: Some(BETA2 as f32),
-        eps: Some(EPS as f32),
-        ..Hyper::default()
-    };
-    let t = run(Surface::Beale, "adam", [1.0, 1.5], STEPS, &adam)?;
+    let adam = Algorithm::from(Adam {
+        lr: LR_ADAM as f32,
+        beta1: BETA1 as f32,
+        beta2: BETA2 as f32,
+        eps: EPS as f32,
+        ..Adam::default()
+    });
+    let t = run(Surface::Beale, &adam, [1.0, 1.5], STEPS)?;
     let grads: Vec<[f32; 2]> = t.points[..STEPS]
         .iter()
         .map(|&p| gradient(Surface::Beale, p))
         .collect();
-    let actual = steps_for("adam", &adam, &grads)?;
-    let momentum = steps_for(
-        "momentum",
-        &hyper(Some(LR as f32), Some(BETA1 as f32), None, None),
-        &grads,
-    )?;
-    let rmsprop = steps_for(
-        "rmsprop",
-        &hyper(Some(LR as f32), None, Some(BETA2 as f32), Some(EPS as f32)),
-        &grads,
-    )?;
+    let actual = steps_for(&adam, &grads)?;
+    let (lr, beta1, beta2, eps) = (
+        Some(LR as f32),
+        Some(BETA1 as f32),
+        Some(BETA2 as f32),
+        Some(EPS as f32),
+    );
+    let momentum = steps_for(&course("momentum", lr, beta1, None, None), &grads)?;
+    let rmsprop = steps_for(&course("rmsprop", lr, None, beta2, eps), &grads)?;
     let rebuilt = rebuild_adam(&momentum, &rmsprop, &grads, LR);
     let first = actual.first().map_or(f64::NAN, |s| s[0].abs() / LR_ADAM);
     let xs = |s: &[[f64; 2]]| s.iter().take(100).map(|s| s[0]).collect::<Vec<_>>();

@@ -17,7 +17,7 @@
 
 use std::fmt::Write;
 
-use optim::Hyper;
+use optim::Algorithm;
 
 use super::{lines, Checked, Verdict};
 use crate::surfaces::{Surface, SCALE};
@@ -255,8 +255,8 @@ pub fn adadelta_verdict(adadelta: &RateEnds, units: &[Units]) -> Verdict {
     }
 }
 
-fn h(lr: Option<f32>, gamma: Option<f32>, eps: Option<f32>) -> Hyper {
-    super::hyper(lr, None, gamma, eps)
+fn h(kind: &str, lr: Option<f32>, gamma: Option<f32>, eps: Option<f32>) -> Algorithm {
+    super::course(kind, lr, None, gamma, eps)
 }
 
 /// Runs the two experiments.
@@ -271,7 +271,7 @@ pub fn check() -> Result<Checked, TrajectoryError> {
     for (kind, hp, rate) in [
         (
             "adagrad",
-            h(Some(0.01), None, None),
+            h("adagrad", Some(0.01), None, None),
             Rate::AdaGrad {
                 lr: 0.01,
                 eps: 1e-8,
@@ -279,7 +279,7 @@ pub fn check() -> Result<Checked, TrajectoryError> {
         ),
         (
             "rmsprop",
-            h(Some(0.01), Some(0.9), None),
+            h("rmsprop", Some(0.01), Some(0.9), None),
             Rate::RmsProp {
                 lr: 0.01,
                 gamma: 0.9,
@@ -288,14 +288,14 @@ pub fn check() -> Result<Checked, TrajectoryError> {
         ),
         (
             "adadelta",
-            h(None, Some(0.9), Some(1e-6)),
+            h("adadelta", None, Some(0.9), Some(1e-6)),
             Rate::AdaDelta {
                 gamma: 0.9,
                 eps: 1e-6,
             },
         ),
     ] {
-        let t = run(Surface::Beale, kind, start, steps, &hp)?;
+        let t = run(Surface::Beale, &hp, start, steps)?;
         let (grads, moves) = grads_and_steps(Surface::Beale, &t);
         let rates = effective_rates(rate, &grads, &moves);
         ends.push(RateEnds::from_run(&rates, &t));
@@ -311,29 +311,29 @@ pub fn check() -> Result<Checked, TrajectoryError> {
     for (kind, same, scaled) in [
         (
             "adagrad",
-            h(Some(0.5), None, None),
-            h(Some(0.5 * c), None, Some(1e-8 / (c * c))),
+            h("adagrad", Some(0.5), None, None),
+            h("adagrad", Some(0.5 * c), None, Some(1e-8 / (c * c))),
         ),
         (
             "rmsprop",
-            h(Some(0.05), Some(0.9), None),
-            h(Some(0.05 * c), Some(0.9), Some(1e-8 / (c * c))),
+            h("rmsprop", Some(0.05), Some(0.9), None),
+            h("rmsprop", Some(0.05 * c), Some(0.9), Some(1e-8 / (c * c))),
         ),
         (
             "adam",
-            h(Some(0.1), None, None),
-            h(Some(0.1 * c), None, Some(1e-8 / c)),
+            h("adam", Some(0.1), None, None),
+            h("adam", Some(0.1 * c), None, Some(1e-8 / c)),
         ),
         (
             "adadelta",
-            h(None, Some(0.9), Some(1e-6)),
-            h(None, Some(0.9), Some(1e-6 * c * c)),
+            h("adadelta", None, Some(0.9), Some(1e-6)),
+            h("adadelta", None, Some(0.9), Some(1e-6 * c * c)),
         ),
     ] {
-        let base = run(Surface::Booth, kind, [-4.0, -4.0], 300, &same)?;
+        let base = run(Surface::Booth, &same, [-4.0, -4.0], 300)?;
         let scaled_start = [-4.0 * c, -4.0 * c];
-        let a = run(Surface::ScaledBooth, kind, scaled_start, 300, &same)?;
-        let b = run(Surface::ScaledBooth, kind, scaled_start, 300, &scaled)?;
+        let a = run(Surface::ScaledBooth, &same, scaled_start, 300)?;
+        let b = run(Surface::ScaledBooth, &scaled, scaled_start, 300)?;
         units.push(Units {
             optimizer: kind,
             same: scaling_error(&base.points, &a.points, SCALE),

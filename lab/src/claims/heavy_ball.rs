@@ -18,9 +18,10 @@
 
 use std::fmt::Write;
 
-use optim::{Momentum, MomentumSchedule, Optimizer};
+use optim::scheduler::{LinearLr, Scheduler};
+use optim::{Algorithm, Momentum};
 
-use super::{hyper, lines, Checked, Verdict};
+use super::{course, lines, Checked, Verdict};
 use crate::surfaces::Surface;
 use crate::trajectory::{run, run_with, Trajectory, TrajectoryError};
 
@@ -158,14 +159,6 @@ pub fn oscillation_verdict(s: &Swings) -> Verdict {
     }
 }
 
-fn momentum_with(schedule: MomentumSchedule, lr: f32) -> Momentum {
-    Momentum {
-        lr,
-        momentum: schedule,
-        ..Momentum::default()
-    }
-}
-
 /// Runs the three experiments.
 ///
 /// # Errors
@@ -179,20 +172,10 @@ pub fn check() -> Result<Checked, TrajectoryError> {
     let mut ends = Vec::new();
     let mut shown: Option<(f32, Trajectory, Trajectory)> = None;
     for lr in WELLS_LRS {
-        let s = run(
-            Surface::Wells,
-            "sgd",
-            start,
-            WELLS_STEPS,
-            &hyper(Some(lr), None, None, None),
-        )?;
-        let m = run(
-            Surface::Wells,
-            "momentum",
-            start,
-            WELLS_STEPS,
-            &hyper(Some(lr), Some(0.9), None, None),
-        )?;
+        let sgd = course("sgd", Some(lr), None, None, None);
+        let s = run(Surface::Wells, &sgd, start, WELLS_STEPS)?;
+        let momentum = course("momentum", Some(lr), Some(0.9), None, None);
+        let m = run(Surface::Wells, &momentum, start, WELLS_STEPS)?;
         let (sx, mx) = (s.points[WELLS_STEPS][0], m.points[WELLS_STEPS][0]);
         if shown.is_none() && basin(mx) == "global" {
             shown = Some((lr, s, m));
@@ -223,26 +206,19 @@ pub fn check() -> Result<Checked, TrajectoryError> {
     // Decreasing μ.
     let booth_start = [-4.0, -4.0];
     let steps = 300;
-    let run_schedule = |schedule: MomentumSchedule| {
-        run_with(
-            Surface::Booth,
-            |params| {
-                Ok(Box::new(Optimizer::new(
-                    params,
-                    momentum_with(schedule, 0.01),
-                )?))
-            },
-            booth_start,
-            steps,
-            None,
-        )
+    let momentum = Algorithm::from(Momentum {
+        lr: 0.01,
+        momentum: 0.9,
+        ..Momentum::default()
+    });
+    let constant = run(Surface::Booth, &momentum, booth_start, steps)?;
+    // μ from 0.9 down to 0.6 over the first 100 steps: a linear schedule of μ, from factor 1
+    // to 0.6/0.9 of the optimizer's 0.9, ticked after every step.
+    let lower = |opt: &mut optim::Optimizer<Algorithm>| {
+        let ramp = LinearLr::new(1.0, 0.6 / 0.9, 100)?;
+        Scheduler::momentum(opt, ramp).map(Some)
     };
-    let constant = run_schedule(MomentumSchedule::Constant(0.9))?;
-    let decreasing = run_schedule(MomentumSchedule::Linear {
-        from: 0.9,
-        to: 0.6,
-        over_steps: 100,
-    })?;
+    let decreasing = run_with(Surface::Booth, &momentum, lower, booth_start, steps, None)?;
     let min = Surface::Booth.minima()[0];
     verdicts.push(schedule_verdict(
         settle_step(&constant, min, 1e-3),
@@ -274,12 +250,11 @@ pub fn check() -> Result<Checked, TrajectoryError> {
     let go = |kind: &str, lr: f32, mu: Option<f32>| -> Result<Trajectory, TrajectoryError> {
         match run(
             Surface::Bowl,
-            kind,
+            &course(kind, Some(lr), mu, None, None),
             bowl_start,
             n,
-            &hyper(Some(lr), mu, None, None),
         ) {
-            Err(TrajectoryError::Diverged { partial, .. }) => Ok(partial),
+            Err(TrajectoryError::Diverged { partial, .. }) => Ok(*partial),
             other => other,
         }
     };

@@ -11,7 +11,6 @@
 
 use std::error::Error;
 
-use autograd::ParamId;
 use data::Order;
 use nn::{Linear, Module, ReLU, Sequential};
 use optim::{AdaGrad, Optimizer, RmsProp, UpdateRule};
@@ -97,12 +96,12 @@ pub(crate) fn total_steps(mnist: &data::Mnist) -> usize {
 }
 
 /// The id of the first layer's weight: the first parameter of the model.
-fn first_layer<R: UpdateRule>(opt: &Optimizer<R>) -> Result<ParamId, Box<dyn Error>> {
+fn first_layer<R: UpdateRule>(opt: &Optimizer<R>) -> Result<String, Box<dyn Error>> {
     Ok(opt
         .params()
         .iter()
         .next()
-        .map(|p| p.id)
+        .map(|p| p.name.clone())
         .ok_or("the model has parameters")?)
 }
 
@@ -118,7 +117,7 @@ fn train<R: UpdateRule>(
         losses.push(loss);
         if step % EVERY == 0 {
             let state = opt
-                .state(first_layer(opt)?)
+                .state(&first_layer(opt)?)
                 .and_then(|s| s.first())
                 .ok_or("state after a step")?;
             rates.push(median(state.iter().map(|&g2| rate(g2)).collect()));
@@ -136,13 +135,14 @@ fn train<R: UpdateRule>(
 /// If MNIST cannot be obtained or loaded, or a setting is invalid.
 pub fn check() -> Result<Checked, Box<dyn Error>> {
     let mnist = data::mnist()?;
-    let lr = |name| optim::catalog::find(name).map_or(0.01, |e| e.recommended_lr);
+    // The rates `train` starts these two from on this network.
+    let lr = |a: optim::Algorithm| crate::training::recommended_lr(&a).map_or(0.01, |(lr, _)| lr);
     let ada = AdaGrad {
-        lr: lr("adagrad"),
+        lr: lr(AdaGrad::default().into()),
         ..AdaGrad::default()
     };
     let rms = RmsProp {
-        lr: lr("rmsprop"),
+        lr: lr(RmsProp::default().into()),
         ..RmsProp::default()
     };
     let (ada_lr, ada_eps) = (ada.lr as f64, ada.eps as f64);

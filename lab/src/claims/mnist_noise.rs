@@ -25,7 +25,7 @@ use std::error::Error;
 use autograd::{no_grad, Tensor};
 use data::{Order, Split};
 use nn::{Module, Sequential};
-use optim::{Momentum, MomentumSchedule, Sgd};
+use optim::{Momentum, Sgd};
 
 use super::mnist::{total_steps, train_with};
 use super::{lines, Picture, Verdict};
@@ -200,7 +200,7 @@ pub fn check(mnist: &data::Mnist) -> Result<(Verdict, Vec<Picture>), Box<dyn Err
     };
     let momentum = Momentum {
         lr: MOMENTUM_LR,
-        momentum: MomentumSchedule::Constant(MU),
+        momentum: MU,
         ..Momentum::default()
     };
     let (s, s_curves) = measure(mnist, sgd)?;

@@ -9,7 +9,7 @@
 //! prints both. The spread is measured over the second half of each run, after the paths have
 //! reached the minimum.
 
-use super::{hyper, Checked, Picture, Verdict};
+use super::{course, Checked, Picture, Verdict};
 use crate::surfaces::Surface;
 use crate::trajectory::{run_noisy, Noise, Trajectory, TrajectoryError};
 
@@ -89,13 +89,21 @@ pub fn noise_verdict(n: &NoiseNumbers) -> Verdict {
 /// [`TrajectoryError`] if a run fails (a bug in the settings).
 pub fn check() -> Result<Checked, TrajectoryError> {
     let settings = [
-        ("sgd λ=0.1", "sgd", hyper(Some(0.1), None, None, None)),
+        (
+            "sgd λ=0.1",
+            "sgd",
+            course("sgd", Some(0.1), None, None, None),
+        ),
         (
             "momentum λ=0.01 μ=0.9",
             "momentum",
-            hyper(Some(0.01), Some(0.9), None, None),
+            course("momentum", Some(0.01), Some(0.9), None, None),
         ),
-        ("sgd λ=0.01", "sgd", hyper(Some(0.01), None, None, None)),
+        (
+            "sgd λ=0.01",
+            "sgd",
+            course("sgd", Some(0.01), None, None, None),
+        ),
     ];
     let min = Surface::Booth.minima()[0];
     let mut spreads = Vec::new();
@@ -104,7 +112,7 @@ pub fn check() -> Result<Checked, TrajectoryError> {
         let paths = (0..SEEDS)
             .map(|seed| {
                 let noise = Some(Noise { sigma: SIGMA, seed });
-                run_noisy(Surface::Booth, kind, START, STEPS, h, noise)
+                run_noisy(Surface::Booth, h, START, STEPS, noise)
             })
             .collect::<Result<Vec<_>, _>>()?;
         spreads.push(spread(&paths, min, 0.0, STEPS / 2));

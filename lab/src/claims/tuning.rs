@@ -2,25 +2,12 @@
 
 use std::fmt::Write;
 
-use optim::Hyper;
-
-use super::{hyper, steps_to_minimum, BEALE_START, BEALE_STEPS};
+use super::{course, steps_to_minimum, BEALE_START, BEALE_STEPS};
 use crate::surfaces::Surface;
 use crate::trajectory::{run, TrajectoryError};
 
 /// The learning rates [`tune`] tries.
 pub const LR_GRID: [f32; 8] = [3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0];
-
-/// The extra hyperparameters of an optimizer in `--all`, spelled out where the course gives them;
-/// `lr` is filled in by [`tune`].
-pub(super) fn base_hyper(optimizer: &str) -> Hyper {
-    match optimizer {
-        "momentum" | "nesterov" => hyper(None, Some(0.9), None, None),
-        "rmsprop" => hyper(None, None, Some(0.9), None),
-        "adadelta" => hyper(None, None, Some(0.9), Some(1e-6)),
-        _ => hyper(None, None, None, None),
-    }
-}
 
 /// One row of the tuning table: for each λ of [`LR_GRID`], the steps to `f < 1e-3` on Beale
 /// (`Ok(None)`: not within [`BEALE_STEPS`]; `Err(step)`: diverged at that step), and the λ chosen.
@@ -50,11 +37,9 @@ pub fn tune(kind: &'static str) -> Result<Tuning, TrajectoryError> {
     }
     let mut tried = Vec::new();
     for lr in LR_GRID {
-        let h = Hyper {
-            lr: Some(lr),
-            ..base_hyper(kind)
-        };
-        let entry = match run(Surface::Beale, kind, BEALE_START, BEALE_STEPS, &h) {
+        // The course's defaults for the rest: μ = 0.9, γ = 0.9, ε as documented.
+        let optimizer = course(kind, Some(lr), None, None, None);
+        let entry = match run(Surface::Beale, &optimizer, BEALE_START, BEALE_STEPS) {
             Ok(t) => (
                 lr,
                 Ok(steps_to_minimum(&t, 0.0, 1e-3)),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use optim::Hyper;
+use optim::UpdateRule;
 
 use super::{
     escape_step, overshoot, steps_to_minimum, Outcome, BEALE_START, BEALE_STEPS, SADDLE_START,
@@ -45,7 +45,7 @@ fn show(n: Option<usize>) -> String {
 fn find<'a>(outcomes: &'a [Outcome], optimizer: &str) -> &'a Outcome {
     outcomes
         .iter()
-        .find(|o| o.setting.optimizer == optimizer)
+        .find(|o| o.setting.name() == optimizer)
         .unwrap_or_else(|| panic!("the experiment runs {optimizer}"))
 }
 
@@ -60,15 +60,12 @@ pub fn verdicts(saddle: &[Outcome], beale: &[Outcome], booth: &[Outcome]) -> Vec
     let mut out = Vec::new();
 
     // SGD rerun at Momentum's λ, for the comparisons "at the same λ".
-    let momentum_lr = find(beale, "momentum").setting.hyper.lr;
+    let momentum_lr = find(beale, "momentum").setting.optimizer.lr();
     let sgd_same_lr = |surface: Surface, start: [f32; 2], steps: usize| {
-        let h = Hyper {
-            lr: momentum_lr,
-            ..Hyper::default()
-        };
-        match run(surface, "sgd", start, steps, &h) {
+        let sgd = super::course("sgd", momentum_lr, None, None, None);
+        match run(surface, &sgd, start, steps) {
             Ok(t) => t,
-            Err(TrajectoryError::Diverged { partial, .. }) => partial,
+            Err(TrajectoryError::Diverged { partial, .. }) => *partial,
             Err(e) => panic!("SGD at Momentum's λ is a valid setting: {e}"),
         }
     };

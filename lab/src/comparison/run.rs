@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use autograd::ArrayD;
-use optim::Form;
+use optim::{Form, UpdateRule};
 use serde::Serialize;
 
 use super::table::summarize;
@@ -119,8 +119,8 @@ fn train_one(config: &RunConfig, data: &Datasets, cc: &CompareConfig) -> Result<
         Err(e) => return Err(e),
     };
     Ok(Run {
-        optimizer: config.optim.optimizer.clone(),
-        lr: config.optim.lr(),
+        optimizer: config.optimizer.name().to_string(),
+        lr: config.optimizer.lr().unwrap_or(1.0),
         seed: config.seed,
         losses: recorder.losses,
         val_curve: recorder.val_curve,

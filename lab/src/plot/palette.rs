@@ -4,8 +4,8 @@
 
 use plotters::style::RGBColor;
 
-/// The colours, in the order of `optim::catalog::ALL` (the course's seven, then AdamW): red,
-/// blue, green, orange, purple, cyan, black, brown.
+/// The colours, in the order of `optim::Algorithm::NAMES` (the course's seven, then AdamW):
+/// red, blue, green, orange, purple, cyan, black, brown.
 pub const PALETTE: [RGBColor; 8] = [
     RGBColor(214, 39, 40),
     RGBColor(31, 119, 180),
@@ -17,15 +17,18 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(140, 86, 75),
 ];
 
-/// The colour of a name that is in no catalog entry: grey.
+/// The colour of a name that is no optimizer's: grey.
 const OTHER: RGBColor = RGBColor(127, 127, 127);
 
 /// A fixed, distinct colour per optimizer (by name or alias), so that every picture uses the
-/// same key: its position in the catalog picks the colour.
+/// same key: its position in `optim::Algorithm::NAMES` picks the colour.
 pub fn color_of(optimizer: &str) -> RGBColor {
-    optim::catalog::ALL
-        .iter()
-        .position(|e| e.names().any(|n| n.eq_ignore_ascii_case(optimizer)))
+    let name = optimizer.trim().to_ascii_lowercase();
+    let name = (optim::Algorithm::ALIASES.iter())
+        .find(|(alias, _)| *alias == name)
+        .map_or(name.as_str(), |(_, of)| of);
+    (optim::Algorithm::NAMES.iter())
+        .position(|n| *n == name)
         .map_or(OTHER, nth_color)
 }
 

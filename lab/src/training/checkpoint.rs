@@ -1,8 +1,9 @@
 //! A run's checkpoint: one safetensors file with the weights (PyTorch's names), the optimizer's
 //! buffers (`optim.<param>.<slot>`) and, as metadata, everything else needed to continue
-//! exactly: the optimizer's counters and learning rate (`optim.*`), the schedule's position
-//! (`scheduler.*`), the epoch and step, the configuration, the layer sizes and the metrics so
-//! far. `optim` writes and reads its parts ([`OptimizerState::to_tensors`],
+//! exactly: the optimizer's counters and each parameter group's rule with its current λ
+//! (`optim.*`), the schedule's position (`scheduler.*`), the epoch and step, the configuration,
+//! the layer sizes and the metrics so far. Every byte of it is covered by the checksums `nn`
+//! writes, so an edited value is refused rather than resumed. `optim` writes and reads its parts ([`OptimizerState::to_tensors`],
 //! [`Scheduler::to_metadata`]); the weights load as strictly as PyTorch's `load_state_dict`
 //! ([`nn::load_parameters`]).
 //!
@@ -10,25 +11,30 @@
 
 use std::path::Path;
 
-use optim::OptimizerState;
+use optim::{Algorithm, OptimizerState};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::config::RunConfig;
+use super::error::TrainError;
 use super::metrics::EpochMetrics;
-use super::run::{TrainError, Trainer};
+use super::run::Trainer;
 
 /// Name of the checkpoint file in the output directory.
 pub const CHECKPOINT_FILE: &str = "checkpoint.safetensors";
 
-/// Identifies our checkpoints in their metadata (`format` key).
-const CHECKPOINT_FORMAT: &str = "examples.training/1";
+/// Identifies our checkpoints in their metadata (`format` key); `/2` holds the optimizer as
+/// its own struct and the schedule as an `optim` scheduler.
+const CHECKPOINT_FORMAT: &str = "lab.training/2";
+
+/// The format of the checkpoints written before this one.
+const EARLIER_FORMAT: &str = "examples.training/1";
 
 /// Prefix of the optimizer's tensors and metadata.
 const OPTIM: &str = "optim.";
 
 /// Prefix of the schedule's metadata.
-const SCHEDULER: &str = "scheduler.";
+pub(super) const SCHEDULER: &str = "scheduler.";
 
 impl Trainer {
     /// Saves the run (see the module docs), atomically.
@@ -48,8 +54,10 @@ impl Trainer {
             ("epoch".to_string(), self.epoch.to_string()),
             ("step".to_string(), self.step.to_string()),
             ("seed".to_string(), self.config.seed.to_string()),
-            // `{:?}` of a float is the shortest text that parses back to the same bits.
-            ("lr".to_string(), format!("{:?}", self.optimizer.lr())),
+            (
+                "schedule_epochs".to_string(),
+                self.schedule_epochs.to_string(),
+            ),
             to_json(path, "config", &self.config)?,
             to_json(path, "sizes", &self.model.sizes())?,
             to_json(path, "history", &self.history)?,
@@ -65,7 +73,8 @@ impl Trainer {
     /// [`TrainError::CheckpointFile`] if the file cannot be read, its tensors fail their
     /// checksum or its weights do not fit the network; [`TrainError::Checkpoint`] naming the
     /// file and the metadata value that is missing, does not parse, or disagrees with the rest
-    /// (epoch and history, step, seed, layer sizes, a batch size of 0).
+    /// (epoch and history, step, seed, layer sizes, a batch size of 0), a NaN in the optimizer's
+    /// state, or a checkpoint of the earlier format.
     pub fn resume(path: &Path) -> Result<Trainer, TrainError> {
         let (mut tensors, meta) = nn::load_tensors(path).map_err(TrainError::CheckpointFile)?;
         let get = |key: &str| {
@@ -77,6 +86,11 @@ impl Trainer {
             })
         };
         let format = get("format")?;
+        if format == EARLIER_FORMAT {
+            let reason = "written by an earlier version of train, whose settings this version \
+                          no longer reads; start a new run (its weights load with nn::load_weights)";
+            return Err(fail(path, reason.to_string()));
+        }
         if format != CHECKPOINT_FORMAT {
             let reason = format!("format `{format}` is not `{CHECKPOINT_FORMAT}`");
             return Err(fail(path, reason));
@@ -87,8 +101,8 @@ impl Trainer {
         let epoch: usize = parse(path, "epoch", get("epoch")?)?;
         let step: u64 = parse(path, "step", get("step")?)?;
         let seed: u64 = parse(path, "seed", get("seed")?)?;
-        let lr: f32 = parse(path, "lr", get("lr")?)?;
-        check_metadata(&config, &sizes, &history, epoch, step, seed, lr)
+        let schedule_epochs: usize = parse(path, "schedule_epochs", get("schedule_epochs")?)?;
+        check_metadata(&config, &sizes, &history, epoch, step, seed)
             .map_err(|reason| fail(path, reason))?;
 
         // The configuration is the file's, not the command line's: a bad value in it is the
@@ -104,8 +118,8 @@ impl Trainer {
             e => e,
         })?;
         let optim_error = |e: optim::OptimError| fail(path, e.to_string());
-        let state =
-            OptimizerState::from_tensors(OPTIM, &mut tensors, &meta).map_err(optim_error)?;
+        let state = OptimizerState::<Algorithm>::from_tensors(OPTIM, &mut tensors, &meta)
+            .map_err(optim_error)?;
         // A NaN moment would turn the first resumed step's weights into NaN.
         for (name, buffer) in &state.buffers {
             if let Some(bad) = buffer.iter().find(|v| !v.is_finite()) {
@@ -121,9 +135,12 @@ impl Trainer {
             .optimizer
             .load_state_dict(&state)
             .map_err(optim_error)?;
-        if let Some(s) = &mut trainer.scheduler {
-            s.load_metadata(SCHEDULER, &meta).map_err(optim_error)?;
-        }
+        // The scheduler is built at the next epoch (it needs the steps per epoch) and takes its
+        // position from these entries then.
+        let schedule = meta.range(SCHEDULER.to_string()..);
+        let schedule = schedule.take_while(|(key, _)| key.starts_with(SCHEDULER));
+        trainer.saved_schedule = Some(schedule.map(|(k, v)| (k.clone(), v.clone())).collect());
+        trainer.schedule_epochs = schedule_epochs;
         trainer.epoch = epoch;
         trainer.step = step;
         trainer.history = history;
@@ -133,7 +150,7 @@ impl Trainer {
 
 /// Checks that the metadata describes one consistent run: a usable configuration, layer sizes
 /// that are its network's, a history of `epoch` epochs ending at `step`, the configuration's
-/// seed, a finite learning rate. Returns the first thing that is wrong.
+/// seed. Returns the first thing that is wrong.
 fn check_metadata(
     config: &RunConfig,
     sizes: &[usize],
@@ -141,7 +158,6 @@ fn check_metadata(
     epoch: usize,
     step: u64,
     seed: u64,
-    lr: f32,
 ) -> Result<(), String> {
     if config.batch_size == 0 {
         return Err("metadata `config` has batch_size 0; a run needs at least 1".into());
@@ -187,9 +203,6 @@ fn check_metadata(
             "metadata `seed` = {seed} but `config` has seed {}",
             config.seed
         ));
-    }
-    if !(lr.is_finite() && lr >= 0.0) {
-        return Err(format!("metadata `lr` = {lr} is not a finite rate >= 0"));
     }
     Ok(())
 }

@@ -1,148 +1,112 @@
 //! What decides a run: the network, the optimizer and its schedule, the length of the run, the
-//! batches, the seed. Plain data, saved in every checkpoint; the command line's clap groups
-//! convert into it (the conversions are beside the groups, in the `cli` module, which uses this
-//! one and never the reverse), and a program or test may build it directly.
+//! batches, the seed, the data. One type, [`RunConfig`]: the command line parses into it
+//! (clap's `Args`; the optimizer's own options come from its `optim` struct, see
+//! [`crate::cli::optimizer`]), a checkpoint saves it (serde), and a program or test may build it
+//! directly. Nothing mirrors its fields.
 
-use autograd::Parameters;
+use clap::Args;
+use data::Dataset;
 use nn::{Activation, Init};
-use optim::scheduler::ScheduleSpec;
-use optim::{catalog, Form, Hyper, Optim, OptimError};
+use optim::{Adam, Algorithm};
 use serde::{Deserialize, Serialize};
 
-use super::LrDecay;
-
+use super::schedule::{ScheduleSpec, Warmup};
 use crate::serde_text::{opt_text, text};
 
 /// Everything that decides a run's result, saved in its checkpoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Args, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunConfig {
-    /// The network (hidden sizes, activation, initialization, dropout).
+    /// The network.
+    #[command(flatten)]
     pub model: ModelConfig,
-    /// The optimizer, its hyperparameters and the learning-rate schedule.
-    pub optim: OptimConfig,
-    /// Total number of epochs.
+    /// The optimizer with all its hyperparameters (on the command line: `--optimizer NAME` and
+    /// that optimizer's own options).
+    #[arg(skip = Algorithm::from(Adam::default()))]
+    pub optimizer: Algorithm,
+    /// Learning-rate schedule over the run, ticked every step: cosine[:ETA_MIN], linear,
+    /// constant, step:EPOCHS:GAMMA, multistep:E1,E2:GAMMA, exp:GAMMA, plateau:FACTOR:PATIENCE
+    #[arg(
+        long,
+        default_value = "cosine",
+        value_name = "SPEC",
+        help_heading = "Schedule"
+    )]
+    #[serde(with = "text")]
+    pub schedule: ScheduleSpec,
+    /// A linear warm-up in front of the schedule: EPOCHS[,START_FACTOR] (fractions of an epoch
+    /// allowed; START_FACTOR·λ at the first step, default 1/3)
+    #[arg(long, value_name = "EPOCHS[,F]", help_heading = "Schedule")]
+    #[serde(with = "opt_text")]
+    pub warmup: Option<Warmup>,
+    /// No weight decay on biases: they form a parameter group of their own with weight decay 0
+    #[arg(long, help_heading = "Schedule")]
+    pub no_bias_decay: bool,
+    /// Rescale the gradients before each step so that their global 2-norm is at most MAX
+    /// (PyTorch's clip_grad_norm_)
+    #[arg(long, value_name = "MAX", value_parser = positive_number, help_heading = "Schedule")]
+    pub clip_grad_norm: Option<f32>,
+    /// Number of epochs (with --resume: the total, counting those already done)
+    #[arg(long, default_value_t = 4, value_parser = positive, help_heading = "Training")]
     pub epochs: usize,
-    /// Mini-batch size.
+    /// Mini-batch size
+    #[arg(long, default_value_t = 64, value_parser = positive, help_heading = "Training")]
     pub batch_size: usize,
-    /// Seed of the initial weights, the batch order and the dropout masks.
+    /// Seed of the initial weights, the batch order and the dropout masks
+    #[arg(long, default_value_t = 0, help_heading = "Training")]
     pub seed: u64,
-    /// Learning-rate decay applied at every step over the whole run (none: λ stays the
-    /// optimizer's, or the per-epoch schedule's).
-    #[serde(default)]
-    pub lr_decay: LrDecay,
-    /// Skip each epoch's last, smaller batch (PyTorch's `DataLoader(drop_last=True)`), so every
-    /// step averages the same number of samples. Off by default, as in PyTorch.
-    #[serde(default)]
+    /// Skip each epoch's last, smaller batch (PyTorch's `DataLoader(drop_last=True)`), so that
+    /// every step averages the same number of samples. Off by default, as in PyTorch.
+    #[arg(skip)]
     pub drop_last: bool,
-    /// The dataset's name (`mnist`, `fashion-mnist`), when it is a named one; a resumed run
-    /// trains on the same.
-    #[serde(default)]
-    pub dataset: Option<String>,
-    /// Training images held out for validation; a resumed run holds out the same.
-    #[serde(default)]
+    /// Dataset: mnist or fashion-mnist
+    #[arg(long, default_value = "mnist", help_heading = "Data")]
+    #[serde(with = "text")]
+    pub dataset: Dataset,
+    /// Hold out this many training images for validation (val_accuracy; what plateau watches),
+    /// the same images for every seed
+    #[arg(long, default_value_t = 0, value_name = "N", help_heading = "Data")]
     pub val_split: usize,
 }
 
 impl Default for RunConfig {
-    /// 784-512-512-10 ReLU, Adam λ = 1e-3 constant, batch 64, 3 epochs, seed 0.
+    /// 784-512-512-10 ReLU, Adam λ = 1e-3 along a cosine, batch 64, 4 epochs, seed 0, MNIST.
     fn default() -> Self {
         RunConfig {
             model: ModelConfig::default(),
-            optim: OptimConfig::default(),
-            epochs: 3,
+            optimizer: Algorithm::from(Adam::default()),
+            schedule: ScheduleSpec::cosine(),
+            warmup: None,
+            no_bias_decay: false,
+            clip_grad_norm: None,
+            epochs: 4,
             batch_size: 64,
             seed: 0,
-            lr_decay: LrDecay::None,
             drop_last: false,
-            dataset: None,
+            dataset: Dataset::Mnist,
             val_split: 0,
         }
     }
 }
 
-impl RunConfig {
-    /// The settings in which `given` differs from `self`, as `(option, self's value, given
-    /// value)` with the option as clap names it (`"batch_size"` for `--batch-size`). `train
-    /// --resume` refuses those the user passed, since the checkpoint's are the ones used.
-    pub fn differences(&self, given: &RunConfig) -> Vec<(&'static str, String, String)> {
-        fn opt(value: Option<f32>) -> String {
-            value.map_or("unset (the optimizer's default)".into(), |v| v.to_string())
-        }
-        fn hidden(h: &[usize]) -> String {
-            let sizes: Vec<String> = h.iter().map(usize::to_string).collect();
-            sizes.join(",")
-        }
-        let schedule = |c: &RunConfig| {
-            (c.optim.schedule)
-                .as_ref()
-                .map_or("none".to_string(), |s| s.to_string())
-        };
-        let (a, b) = (self, given);
-        let all = [
-            (
-                "optimizer",
-                a.optim.optimizer.clone(),
-                b.optim.optimizer.clone(),
-            ),
-            ("lr", opt(a.optim.hyper().lr), opt(b.optim.hyper().lr)),
-            ("momentum", opt(a.optim.momentum), opt(b.optim.momentum)),
-            ("rho", opt(a.optim.rho), opt(b.optim.rho)),
-            ("beta1", opt(a.optim.beta1), opt(b.optim.beta1)),
-            ("beta2", opt(a.optim.beta2), opt(b.optim.beta2)),
-            ("eps", opt(a.optim.eps), opt(b.optim.eps)),
-            (
-                "weight_decay",
-                opt(a.optim.weight_decay),
-                opt(b.optim.weight_decay),
-            ),
-            ("form", a.optim.form.to_string(), b.optim.form.to_string()),
-            ("schedule", schedule(a), schedule(b)),
-            ("hidden", hidden(&a.model.hidden), hidden(&b.model.hidden)),
-            (
-                "activation",
-                a.model.activation.to_string(),
-                b.model.activation.to_string(),
-            ),
-            ("init", a.model.init.to_string(), b.model.init.to_string()),
-            (
-                "dropout",
-                a.model.dropout.to_string(),
-                b.model.dropout.to_string(),
-            ),
-            (
-                "batch_size",
-                a.batch_size.to_string(),
-                b.batch_size.to_string(),
-            ),
-            ("seed", a.seed.to_string(), b.seed.to_string()),
-            ("lr_decay", a.lr_decay.to_string(), b.lr_decay.to_string()),
-            (
-                "val_split",
-                a.val_split.to_string(),
-                b.val_split.to_string(),
-            ),
-            (
-                "dataset",
-                a.dataset.clone().unwrap_or_else(|| "unnamed".into()),
-                b.dataset.clone().unwrap_or_else(|| "unnamed".into()),
-            ),
-        ];
-        all.into_iter().filter(|(_, x, y)| x != y).collect()
-    }
-}
-
 /// The fully connected network: input → hidden layers → classes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Args, Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[command(next_help_heading = "Model")]
 pub struct ModelConfig {
-    /// Hidden layer sizes, e.g. `[512, 512]`.
+    /// Hidden layer sizes, comma-separated (`--hidden 512,512`; `--hidden 128` for one layer)
+    #[arg(long, value_delimiter = ',', default_value = "512,512", value_parser = positive)]
     pub hidden: Vec<usize>,
-    /// Activation after each hidden layer.
+    /// Activation after each hidden layer: relu, leaky_relu (or leaky_relu:SLOPE), elu (or
+    /// elu:ALPHA), sigmoid, tanh, gelu, softplus
+    #[arg(long, default_value = "relu")]
     #[serde(with = "text")]
     pub activation: Activation,
-    /// Weight initialization.
+    /// Weight initialization: pytorch, xavier-uniform, xavier-normal, kaiming-uniform,
+    /// kaiming-normal, normal (or normal:STD), zeros
+    #[arg(long, default_value = "pytorch")]
     #[serde(with = "text")]
     pub init: Init,
-    /// Dropout probability after each hidden activation, in `[0, 1)` (0: no dropout layers).
+    /// Dropout probability after each hidden activation (0 = no dropout layers)
+    #[arg(long, default_value = "0", value_parser = probability)]
     pub dropout: f32,
 }
 
@@ -168,95 +132,26 @@ impl ModelConfig {
     }
 }
 
-/// The optimizer by name, its hyperparameters (`None`: the optimizer's default) and the
-/// per-epoch schedule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OptimConfig {
-    /// Canonical name of an `optim::catalog` entry (`"adam"`).
-    pub optimizer: String,
-    /// Learning rate λ; `None`: the catalog's rate to start from.
-    pub lr: Option<f32>,
-    /// Momentum μ of momentum and nesterov.
-    pub momentum: Option<f32>,
-    /// Moving-average coefficient γ of adadelta and rmsprop (PyTorch's rho / alpha).
-    pub rho: Option<f32>,
-    /// Adam's β1.
-    pub beta1: Option<f32>,
-    /// Adam's β2.
-    pub beta2: Option<f32>,
-    /// ε against division by zero.
-    pub eps: Option<f32>,
-    /// The course's formulas or PyTorch's.
-    #[serde(with = "text")]
-    pub form: Form,
-    /// Weight decay (decoupled for adamw).
-    pub weight_decay: Option<f32>,
-    /// Learning-rate schedule, stepped once per epoch; `None`: constant.
-    #[serde(with = "opt_text")]
-    pub schedule: Option<ScheduleSpec>,
-}
-
-impl Default for OptimConfig {
-    /// Adam with its own hyperparameters, no schedule.
-    fn default() -> Self {
-        OptimConfig::for_optimizer("adam")
+/// Parses a positive whole number (a layer size, epochs, a batch size).
+pub fn positive(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("`{text}` is not a positive integer")),
     }
 }
 
-impl OptimConfig {
-    /// The defaults of the optimizer `name` (canonical, see `optim::catalog`).
-    pub fn for_optimizer(name: &str) -> OptimConfig {
-        OptimConfig {
-            optimizer: name.to_string(),
-            lr: None,
-            momentum: None,
-            rho: None,
-            beta1: None,
-            beta2: None,
-            eps: None,
-            form: Form::Course,
-            weight_decay: None,
-            schedule: None,
-        }
+/// Parses a finite number > 0.
+fn positive_number(text: &str) -> Result<f32, String> {
+    match text.trim().parse::<f32>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("`{text}` is not a finite number > 0")),
     }
+}
 
-    /// The learning rate: `lr`, else the catalog's rate to start from.
-    ///
-    /// # Panics
-    /// If `lr` is not set and the optimizer is in no catalog entry.
-    #[track_caller]
-    pub fn lr(&self) -> f32 {
-        self.hyper().lr.unwrap_or_else(|| {
-            panic!(
-                "OptimConfig::lr: unknown optimizer `{}` and no lr",
-                self.optimizer
-            )
-        })
-    }
-
-    /// The hyperparameters for [`optim::by_name`], with the learning rate resolved when the
-    /// optimizer is known.
-    pub fn hyper(&self) -> Hyper {
-        Hyper {
-            lr: self
-                .lr
-                .or_else(|| catalog::find(&self.optimizer).map(|e| e.recommended_lr)),
-            momentum: self.momentum,
-            gamma: self.rho,
-            beta1: self.beta1,
-            beta2: self.beta2,
-            eps: self.eps,
-            weight_decay: self.weight_decay,
-            form: self.form,
-            ..Hyper::default()
-        }
-    }
-
-    /// Builds the optimizer over `params`.
-    ///
-    /// # Errors
-    /// As [`optim::by_name`]: an unknown name, or a hyperparameter out of range.
-    pub fn build(&self, params: Parameters) -> Result<Box<dyn Optim>, OptimError> {
-        optim::by_name(&self.optimizer, params, &self.hyper())
+/// Parses a dropout probability in `[0, 1)`.
+fn probability(text: &str) -> Result<f32, String> {
+    match text.trim().parse::<f32>() {
+        Ok(p) if (0.0..1.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a probability in [0, 1)")),
     }
 }

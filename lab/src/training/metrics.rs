@@ -7,13 +7,14 @@ use super::model::Model;
 use crate::report::{cell, Csv};
 
 /// The columns of `metrics.csv`, in order.
-pub const METRICS_COLUMNS: [&str; 8] = [
+pub const METRICS_COLUMNS: [&str; 9] = [
     "epoch",
     "step",
     "train_loss",
     "test_loss",
     "test_accuracy",
     "val_accuracy",
+    "val_loss",
     "seconds",
     "lr",
 ];
@@ -33,6 +34,9 @@ pub struct EpochMetrics {
     pub test_accuracy: f64,
     /// Validation accuracy after the epoch, if a validation split was held out.
     pub val_accuracy: Option<f64>,
+    /// Validation loss after the epoch, if a validation split was held out.
+    #[serde(default)]
+    pub val_loss: Option<f64>,
     /// Wall time of the epoch's training steps (not evaluation, not observers), in seconds.
     pub seconds: f64,
     /// The learning rate of the epoch's first step.
@@ -50,6 +54,7 @@ pub fn metrics_csv(history: &[EpochMetrics]) -> Csv {
             m.test_loss.to_string(),
             m.test_accuracy.to_string(),
             cell(m.val_accuracy),
+            cell(m.val_loss),
             format!("{:.3}", m.seconds),
             m.lr.to_string(),
         ]);
@@ -72,6 +77,10 @@ pub struct StepInfo {
     pub loss: f32,
     /// Mean loss of the epoch's batches so far.
     pub running_loss: f64,
+    /// The learning rate of this step (the first group's).
+    pub lr: f32,
+    /// The gradients' global 2-norm before clipping, when the run clips it.
+    pub grad_norm: Option<f32>,
 }
 
 /// Hooks into the loop: progress bars, per-step logs, extra evaluations. All do nothing by
@@ -95,3 +104,42 @@ pub trait Observer {
 
 /// The observer that observes nothing.
 impl Observer for () {}
+
+/// Two observers, the first told first.
+impl<A: Observer, B: Observer> Observer for (A, B) {
+    fn epoch_start(&mut self, epoch: usize, batches: usize) {
+        self.0.epoch_start(epoch, batches);
+        self.1.epoch_start(epoch, batches);
+    }
+
+    fn step(&mut self, info: &StepInfo, model: &mut Model) {
+        self.0.step(info, model);
+        self.1.step(info, model);
+    }
+
+    fn epoch_end(&mut self, metrics: &EpochMetrics) {
+        self.0.epoch_end(metrics);
+        self.1.epoch_end(metrics);
+    }
+}
+
+/// An observer that may be absent (an option not given).
+impl<O: Observer> Observer for Option<O> {
+    fn epoch_start(&mut self, epoch: usize, batches: usize) {
+        if let Some(o) = self {
+            o.epoch_start(epoch, batches);
+        }
+    }
+
+    fn step(&mut self, info: &StepInfo, model: &mut Model) {
+        if let Some(o) = self {
+            o.step(info, model);
+        }
+    }
+
+    fn epoch_end(&mut self, metrics: &EpochMetrics) {
+        if let Some(o) = self {
+            o.epoch_end(metrics);
+        }
+    }
+}

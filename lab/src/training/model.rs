@@ -61,6 +61,11 @@ impl Model {
         }
     }
 
+    /// The network itself, to watch it with forward hooks.
+    pub fn network(&self) -> &Sequential {
+        &self.net
+    }
+
     /// The layer sizes, input first.
     pub fn sizes(&self) -> &[usize] {
         &self.sizes

@@ -6,6 +6,7 @@ use std::fs::{self, File};
 use std::path::Path;
 
 use super::checkpoint::CHECKPOINT_FILE;
+use super::outputs::MODEL_FILE;
 
 /// An output directory held by this process: a second program asking for it is refused until
 /// this value is dropped (or the process ends, however it ends).
@@ -49,7 +50,7 @@ pub fn lock_out_dir(option: &str, dir: &Path) -> Result<OutDirLock, String> {
 }
 
 /// The files a run writes into its output directory after every epoch.
-pub const RUN_FILES: [&str; 3] = ["metrics.csv", "metrics.json", CHECKPOINT_FILE];
+pub const RUN_FILES: [&str; 4] = ["metrics.csv", "metrics.json", CHECKPOINT_FILE, MODEL_FILE];
 
 /// Why an output directory cannot be used, with the exit status the programs give it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,112 +2,20 @@
 //! [`Trainer::train_epoch`] is one pass over the shuffled batches and an evaluation, and
 //! [`Trainer::fit`] repeats it, writing a checkpoint and then metrics after every epoch.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use autograd::{Parameters, Tensor};
 use data::Order;
 use optim::scheduler::Scheduler;
-use optim::Optim;
-use serde::Serialize;
+use optim::{groups, Algorithm, Group, Optimizer, UpdateRule};
 
-use super::checkpoint::CHECKPOINT_FILE;
 use super::config::RunConfig;
 use super::datasets::Datasets;
-use super::metrics::{metrics_csv, EpochMetrics, Observer, StepInfo};
+use super::error::TrainError;
+use super::metrics::{EpochMetrics, Observer, StepInfo};
 use super::model::{evaluate, Model, EVAL_BATCH};
-use super::LrDecay;
-use crate::option_names::option_error;
-use crate::report::{write_atomic, ReportError};
-
-/// Why training stopped early.
-#[derive(Debug)]
-pub enum TrainError {
-    /// A bad option (hyperparameter, schedule), named as on the command line.
-    Config(String),
-    /// The loss became NaN or infinite.
-    NonFinite {
-        /// Epoch, from 1.
-        epoch: usize,
-        /// Step (from 1) whose loss was not finite.
-        step: u64,
-        /// Batch within the epoch, from 1.
-        batch: usize,
-        /// The loss.
-        loss: f32,
-        /// The learning rate at that step.
-        lr: f32,
-        /// The weight initialization (`--init`), blamed when the loss is not finite before any
-        /// update.
-        init: String,
-    },
-    /// A step left a weight NaN or infinite.
-    NonFiniteWeight {
-        /// Epoch, from 1.
-        epoch: usize,
-        /// The step (from 1) after which the weight is not finite.
-        step: u64,
-        /// The parameter (`"0.weight"`).
-        param: String,
-        /// Its first non-finite element, in memory order.
-        index: usize,
-        /// That element.
-        value: f32,
-        /// The learning rate of that step.
-        lr: f32,
-    },
-    /// The optimizer refused to step.
-    Optim(optim::OptimError),
-    /// A checkpoint file could not be written or read (the message names the file).
-    CheckpointFile(nn::CheckpointError),
-    /// A checkpoint was read but does not describe a run that can be resumed.
-    Checkpoint {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        reason: String,
-    },
-    /// A metrics file could not be written.
-    Report(ReportError),
-}
-
-impl fmt::Display for TrainError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TrainError::Config(msg) => write!(f, "{msg}"),
-            // The first step's loss is computed before any update: the rate cannot be the cause.
-            TrainError::NonFinite { step: 1, loss, init, .. } => write!(
-                f,
-                "training diverged: the loss is {loss} at the first step, before any update, so the \
-                 initial weights (--init {init}) or the data are the cause, not the learning rate"
-            ),
-            TrainError::NonFinite { epoch, step, batch, loss, lr, .. } => write!(
-                f,
-                "training diverged: the loss is {loss} at epoch {epoch}, step {step} (batch {batch} of the \
-                 epoch) with learning rate {lr}; try a lower learning rate (--lr)"
-            ),
-            TrainError::NonFiniteWeight { epoch, step, param, index, value, lr } => write!(
-                f,
-                "training diverged: after step {step} (epoch {epoch}) parameter `{param}` holds \
-                 {value} at element {index}; the update at learning rate {lr} made it so, try a \
-                 lower learning rate (--lr)"
-            ),
-            TrainError::Optim(e) => write!(f, "{e}"),
-            TrainError::CheckpointFile(e) => write!(f, "{e}"),
-            TrainError::Checkpoint { path, reason } => write!(f, "checkpoint {}: {reason}", path.display()),
-            TrainError::Report(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for TrainError {}
-
-impl From<ReportError> for TrainError {
-    fn from(e: ReportError) -> Self {
-        TrainError::Report(e)
-    }
-}
+use crate::cli::optimizer::option_error;
 
 /// A model, its optimizer and schedule, and where training stands.
 pub struct Trainer {
@@ -116,22 +24,26 @@ pub struct Trainer {
     /// The network.
     pub model: Model,
     pub(super) params: Parameters,
-    pub(super) optimizer: Box<dyn Optim>,
-    pub(super) scheduler: Option<Box<dyn Scheduler>>,
+    pub(super) optimizer: Optimizer<Algorithm>,
+    /// Built at the first epoch, when the steps per epoch are known.
+    pub(super) scheduler: Option<Scheduler>,
+    /// A resumed scheduler's position, restored when it is built.
+    pub(super) saved_schedule: Option<std::collections::BTreeMap<String, String>>,
     pub(super) epoch: usize,
     pub(super) step: u64,
     pub(super) history: Vec<EpochMetrics>,
-    /// The epochs the per-step decay's curve spans: `config.epochs` when the first step was taken.
-    pub(super) decay_epochs: usize,
+    /// The epochs a schedule that spans the run was laid out over: `config.epochs` at the
+    /// first step.
+    pub(super) schedule_epochs: usize,
 }
 
 impl Trainer {
     /// A fresh run: the network through `input`, the hidden sizes and `classes`, initialized
-    /// from `config.seed`, with its optimizer and schedule.
+    /// from `config.seed`, with its optimizer (biases in a group without weight decay with
+    /// `no_bias_decay`).
     ///
     /// # Errors
-    /// [`TrainError::Config`] naming the option of a bad hyperparameter or schedule, or a batch
-    /// size of 0.
+    /// [`TrainError::Config`] naming the option of a bad hyperparameter or schedule.
     pub fn new(config: RunConfig, input: usize, classes: usize) -> Result<Trainer, TrainError> {
         let sizes = config.model.sizes(input, classes);
         Trainer::with_sizes(config, &sizes)
@@ -139,36 +51,48 @@ impl Trainer {
 
     /// [`Trainer::new`] through given layer sizes (input first), as a checkpoint records them.
     pub(super) fn with_sizes(config: RunConfig, sizes: &[usize]) -> Result<Trainer, TrainError> {
+        let config_error = |message: String| TrainError::Config(message);
         if config.batch_size == 0 {
-            return Err(TrainError::Config(
-                "--batch-size: must be at least 1".into(),
-            ));
+            return Err(config_error("--batch-size: must be at least 1".into()));
         }
-        if config.lr_decay != LrDecay::None && config.optim.schedule.is_some() {
-            return Err(TrainError::Config(
-                "--lr-decay and --schedule both set the learning rate: choose one".into(),
-            ));
+        (config.schedule)
+            .check(config.warmup.as_ref(), config.epochs)
+            .map_err(config_error)?;
+        if config.optimizer.lr().is_none() && config.warmup.is_some() {
+            let rule = &config.optimizer;
+            return Err(config_error(format!(
+                "--warmup: {rule} has no learning rate to warm up"
+            )));
         }
         let model = Model::new(&config.model, sizes, config.seed);
         let params = model.parameters();
-        let optimizer = config
-            .optim
-            .build(params.clone())
-            .map_err(|e| TrainError::Config(option_error(&e)))?;
-        let scheduler = match &config.optim.schedule {
-            Some(spec) => Some(
-                spec.build(f64::from(optimizer.lr()))
-                    .map_err(|e| TrainError::Config(format!("--schedule: {e}")))?,
-            ),
-            None => None,
-        };
+        let rule = config.optimizer.clone();
+        let optimizer = if config.no_bias_decay {
+            let (biases, weights) = groups::split_by_name(&params, |name| name.ends_with("bias"));
+            let mut no_decay = rule.clone();
+            set_weight_decay(&mut no_decay, 0.0);
+            Optimizer::with_groups(vec![
+                Group {
+                    params: weights,
+                    rule,
+                },
+                Group {
+                    params: biases,
+                    rule: no_decay,
+                },
+            ])
+        } else {
+            Optimizer::new(params.clone(), rule)
+        }
+        .map_err(|e| config_error(option_error(&e)))?;
         Ok(Trainer {
-            decay_epochs: config.epochs,
+            schedule_epochs: config.epochs,
             config,
             model,
             params,
             optimizer,
-            scheduler,
+            scheduler: None,
+            saved_schedule: None,
             epoch: 0,
             step: 0,
             history: Vec::new(),
@@ -185,14 +109,9 @@ impl Trainer {
         self.step
     }
 
-    /// The current learning rate.
-    pub fn lr(&self) -> f32 {
-        self.optimizer.lr()
-    }
-
     /// The optimizer, with its current learning rate (`Display` lists its hyperparameters).
-    pub fn optimizer(&self) -> &dyn Optim {
-        self.optimizer.as_ref()
+    pub fn optimizer(&self) -> &Optimizer<Algorithm> {
+        &self.optimizer
     }
 
     /// The parameters (shared handles).
@@ -200,58 +119,50 @@ impl Trainer {
         &self.params
     }
 
-    /// Sets the total number of epochs, counting those done (as `train --epochs`).
-    ///
-    /// # Errors
-    /// [`TrainError::Config`] naming `--epochs` and `--lr-decay` when a run with a per-step decay
-    /// that has begun would end anywhere but at its planned epochs ([`LrDecay::extension_error`]).
-    pub fn set_epochs(&mut self, epochs: usize) -> Result<(), TrainError> {
-        if self.step > 0 {
-            let decay = self.config.lr_decay;
-            if let Some(e) = decay.extension_error(self.decay_epochs, self.epoch, epochs) {
-                return Err(TrainError::Config(e));
-            }
-        } else {
-            self.decay_epochs = epochs;
-        }
-        self.config.epochs = epochs;
-        Ok(())
-    }
-
     /// The metrics of every completed epoch (carried over by a resumed run).
     pub fn history(&self) -> &[EpochMetrics] {
         &self.history
     }
 
+    /// Sets the total number of epochs, counting those done (as `train --epochs`).
+    ///
+    /// # Errors
+    /// [`TrainError::Config`] naming `--epochs` when a schedule laid out over the run
+    /// (`cosine`, `linear`) has begun and would end anywhere but at its planned epochs.
+    pub fn set_epochs(&mut self, epochs: usize) -> Result<(), TrainError> {
+        if self.step > 0 {
+            let (schedule, planned) = (&self.config.schedule, self.schedule_epochs);
+            if let Some(e) = schedule.extension_error(planned, self.epoch, epochs) {
+                return Err(TrainError::Config(e));
+            }
+        } else {
+            self.schedule_epochs = epochs;
+        }
+        self.config.epochs = epochs;
+        Ok(())
+    }
+
     /// Trains one epoch, then evaluates on the test set (and validation set, if any).
     ///
     /// # Errors
-    /// [`TrainError::NonFinite`] as soon as a batch's loss is NaN or infinite; the weights are
-    /// then those before that step (no gradient was computed, so nothing moved).
+    /// [`TrainError::NonFinite`] as soon as a batch's loss is NaN or infinite (the weights are
+    /// then those before that step), [`TrainError::NonFiniteWeight`] when a step leaves a
+    /// weight that is not finite, [`TrainError::Optim`] if the optimizer refuses to step.
     pub fn train_epoch(
         &mut self,
         data: &Datasets,
         observer: &mut dyn Observer,
     ) -> Result<EpochMetrics, TrainError> {
-        let seed = self.config.seed;
-        let epoch = self.epoch + 1;
+        let (seed, epoch) = (self.config.seed, self.epoch + 1);
         let order = Order::Shuffled {
             seed,
             epoch: self.epoch as u64,
         };
-        let batches = data
-            .train
-            .batches(self.config.batch_size, order, self.config.drop_last);
+        let batches = (data.train).batches(self.config.batch_size, order, self.config.drop_last);
         let count = batches.len();
+        self.start_schedule(count)?;
         observer.epoch_start(epoch, count);
-        let total_steps = (self.decay_epochs * count) as u64;
-        let base_lr = f64::from(self.config.optim.lr());
-        let decay = self.config.lr_decay;
-        if decay != LrDecay::None {
-            self.optimizer
-                .set_lr(decay.at(base_lr, self.step, total_steps) as f32);
-        }
-        let lr = self.optimizer.lr();
+        let first_lr = self.lr();
         self.model.set_training(true);
         let (start, mut hooks) = (Instant::now(), Duration::ZERO);
         let (mut loss_sum, mut seen) = (0.0f64, 0usize);
@@ -259,15 +170,11 @@ impl Trainer {
             let n = batch.labels.len();
             let x = Tensor::from_array(batch.images.into_dyn()); // moves the batch, no copy
             let labels = batch.labels;
-            self.model
-                .set_dropout_step(seed, self.epoch as u64, self.step);
-            if decay != LrDecay::None {
-                self.optimizer
-                    .set_lr(decay.at(base_lr, self.step, total_steps) as f32);
-            }
-            let (model, params) = (&self.model, &self.params);
-            let loss = self
-                .optimizer
+            let lr = self.lr();
+            (self.model).set_dropout_step(seed, self.epoch as u64, self.step);
+            let (model, params, clip) = (&self.model, &self.params, self.config.clip_grad_norm);
+            let mut grad_norm = None;
+            let loss = (self.optimizer)
                 .step_with_closure(&mut || {
                     params.zero_grad();
                     let loss = model.forward(&x).cross_entropy(&labels);
@@ -275,6 +182,9 @@ impl Trainer {
                     // No gradient from a non-finite loss: the step then moves nothing.
                     if value.is_finite() {
                         loss.backward();
+                        if let Some(max) = clip {
+                            grad_norm = Some(optim::clip_grad_norm(params, max, 2.0));
+                        }
                     }
                     value
                 })
@@ -294,6 +204,9 @@ impl Trainer {
                     init: self.config.model.init.to_string(),
                 });
             }
+            if !self.config.schedule.per_epoch() {
+                self.tick(None)?;
+            }
             loss_sum += f64::from(loss) * n as f64;
             seen += n;
             let hook_start = Instant::now();
@@ -304,29 +217,26 @@ impl Trainer {
                 batches: count,
                 loss,
                 running_loss: loss_sum / seen as f64,
+                lr,
+                grad_norm,
             };
             observer.step(&info, &mut self.model);
             hooks += hook_start.elapsed();
         }
         let seconds = start.elapsed().saturating_sub(hooks).as_secs_f64();
         // The last step's update is seen by no loss: check it before it is evaluated or saved.
-        self.check_weights(epoch, self.step, lr)?;
+        self.check_weights(epoch, self.step, self.lr())?;
         let train_loss = if seen > 0 {
             loss_sum / seen as f64
         } else {
             f64::NAN
         };
         let test = evaluate(&mut self.model, &data.test, EVAL_BATCH);
-        let val = data
-            .val
-            .as_ref()
-            .map(|v| evaluate(&mut self.model, v, EVAL_BATCH));
+        let val = (data.val.as_ref()).map(|v| evaluate(&mut self.model, v, EVAL_BATCH));
         self.epoch = epoch;
-        if let Some(scheduler) = &mut self.scheduler {
+        if self.config.schedule.per_epoch() {
             // ReduceLROnPlateau watches the validation loss, else the training loss: never the test set.
-            let metric = val.map_or(train_loss, |v| v.loss);
-            let next = scheduler.step(Some(metric as f32));
-            self.optimizer.set_lr(next);
+            self.tick(Some(val.map_or(train_loss, |v| v.loss) as f32))?;
         }
         let metrics = EpochMetrics {
             epoch,
@@ -335,12 +245,48 @@ impl Trainer {
             test_loss: test.loss,
             test_accuracy: test.accuracy,
             val_accuracy: val.map(|v| v.accuracy),
+            val_loss: val.map(|v| v.loss),
             seconds,
-            lr,
+            lr: first_lr,
         };
         self.history.push(metrics.clone());
         observer.epoch_end(&metrics);
         Ok(metrics)
+    }
+
+    /// The learning rate the next step uses (the first group's; course AdaDelta has none: 1).
+    pub fn lr(&self) -> f32 {
+        self.optimizer.lr().unwrap_or(1.0)
+    }
+
+    /// Builds the scheduler at the first epoch of this process, when the steps per epoch are
+    /// known, restoring a resumed run's position.
+    fn start_schedule(&mut self, batches: usize) -> Result<(), TrainError> {
+        // A rule without λ (AdaDelta's course form) has nothing to schedule.
+        if self.scheduler.is_some() || self.optimizer.lr().is_none() {
+            return Ok(());
+        }
+        let (spec, warmup) = (&self.config.schedule, self.config.warmup.as_ref());
+        let mut scheduler = spec
+            .scheduler(warmup, &mut self.optimizer, batches, self.schedule_epochs)
+            .map_err(|e| TrainError::Config(format!("--schedule {spec}: {e}")))?;
+        if let Some(saved) = self.saved_schedule.take() {
+            scheduler
+                .load_metadata(&mut self.optimizer, super::checkpoint::SCHEDULER, &saved)
+                .map_err(|e| TrainError::Config(format!("--resume: the schedule: {e}")))?;
+        }
+        self.scheduler = Some(scheduler);
+        Ok(())
+    }
+
+    /// One tick of the schedule.
+    fn tick(&mut self, metric: Option<f32>) -> Result<(), TrainError> {
+        match self.scheduler.as_mut() {
+            Some(scheduler) => {
+                (scheduler.step(&mut self.optimizer, metric)).map_err(TrainError::Optim)
+            }
+            None => Ok(()), // a rule without λ
+        }
     }
 
     /// The first parameter element that is NaN or infinite after `step`, as an error.
@@ -362,7 +308,8 @@ impl Trainer {
     }
 
     /// Trains from the current epoch up to `config.epochs`. With an output directory, writes
-    /// [`CHECKPOINT_FILE`], `metrics.csv` and `metrics.json` there after every epoch.
+    /// the checkpoint, the weights and the metrics there after every epoch
+    /// ([`Trainer::write_outputs`]).
     ///
     /// # Errors
     /// As [`Trainer::train_epoch`] and [`Trainer::set_epochs`] (for `config.epochs` set
@@ -385,68 +332,17 @@ impl Trainer {
         }
         Ok(())
     }
+}
 
-    /// Writes the checkpoint, then `metrics.csv` and `metrics.json`, into `dir`. Checkpoint
-    /// first: if the run stops between the writes, the metrics are behind the checkpoint, and
-    /// [`Trainer::sync_metrics`] on resume rewrites them from its history.
-    ///
-    /// # Errors
-    /// [`TrainError::CheckpointFile`] or [`TrainError::Report`] naming the file.
-    pub fn write_outputs(&self, dir: &Path) -> Result<(), TrainError> {
-        std::fs::create_dir_all(dir).map_err(|e| ReportError {
-            path: dir.to_path_buf(),
-            reason: format!("cannot create the directory: {e}"),
-        })?;
-        self.save_checkpoint(&dir.join(CHECKPOINT_FILE))?;
-        for (name, text) in self.metrics_files() {
-            write_atomic(&dir.join(name), text.as_bytes())?;
-        }
-        Ok(())
-    }
-
-    /// Rewrites `metrics.csv` and `metrics.json` in `dir` from this run's history (as resumed
-    /// from its checkpoint) and configuration; returns the names of those whose epochs were not
-    /// that history (missing, behind, ahead or altered).
-    ///
-    /// # Errors
-    /// [`TrainError::Report`] naming the file that cannot be written.
-    pub fn sync_metrics(&self, dir: &Path) -> Result<Vec<&'static str>, TrainError> {
-        let mut disagreed = Vec::new();
-        for (name, text) in self.metrics_files() {
-            let path = dir.join(name);
-            let old = std::fs::read_to_string(&path).unwrap_or_default();
-            // metrics.json also holds the configuration, whose `epochs` a resumed run may raise.
-            let agrees = match name {
-                "metrics.json" => serde_json::from_str::<serde_json::Value>(&old)
-                    .ok()
-                    .and_then(|json| serde_json::from_value(json["epochs"].clone()).ok())
-                    .is_some_and(|epochs: Vec<EpochMetrics>| epochs == self.history),
-                _ => old == text,
-            };
-            if !agrees {
-                disagreed.push(name);
-            }
-            write_atomic(&path, text.as_bytes())?;
-        }
-        Ok(disagreed)
-    }
-
-    /// The names and contents of `metrics.csv` and `metrics.json` for this run's history.
-    fn metrics_files(&self) -> [(&'static str, String); 2] {
-        #[derive(Serialize)]
-        struct Json<'a> {
-            config: &'a RunConfig,
-            sizes: &'a [usize],
-            epochs: &'a [EpochMetrics],
-        }
-        let json = Json {
-            config: &self.config,
-            sizes: self.model.sizes(),
-            epochs: &self.history,
-        };
-        let json = serde_json::to_string_pretty(&json)
-            .expect("plain data and maps with string keys serialize");
-        let csv = metrics_csv(&self.history).to_text();
-        [("metrics.csv", csv), ("metrics.json", json + "\n")]
+/// Sets the weight decay of whichever optimizer `rule` is.
+fn set_weight_decay(rule: &mut Algorithm, wd: f32) {
+    match rule {
+        Algorithm::Sgd(r) => r.weight_decay = wd,
+        Algorithm::Momentum(r) => r.weight_decay = wd,
+        Algorithm::Nesterov(r) => r.weight_decay = wd,
+        Algorithm::Adagrad(r) => r.weight_decay = wd,
+        Algorithm::Adadelta(r) => r.weight_decay = wd,
+        Algorithm::Rmsprop(r) => r.weight_decay = wd,
+        Algorithm::Adam(r) => r.weight_decay = wd,
     }
 }
