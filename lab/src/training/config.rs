@@ -23,8 +23,9 @@ pub struct RunConfig {
     /// that optimizer's own options).
     #[arg(skip = Algorithm::from(Adam::default()))]
     pub optimizer: Algorithm,
-    /// Learning-rate schedule over the run, ticked every step: cosine[:ETA_MIN], linear,
-    /// constant, step:EPOCHS:GAMMA, multistep:E1,E2:GAMMA, exp:GAMMA, plateau:FACTOR:PATIENCE
+    /// Learning-rate schedule over the run, ticked every step: cosine (or cosine:ETA_MIN),
+    /// linear, constant, step:EPOCHS:GAMMA, multistep:E1,E2:GAMMA, exp:GAMMA,
+    /// plateau:FACTOR:PATIENCE
     #[arg(
         long,
         default_value = "cosine",
@@ -33,8 +34,8 @@ pub struct RunConfig {
     )]
     #[serde(with = "text")]
     pub schedule: ScheduleSpec,
-    /// A linear warm-up in front of the schedule: EPOCHS[,START_FACTOR] (fractions of an epoch
-    /// allowed; START_FACTOR·λ at the first step, default 1/3)
+    /// A linear warm-up in front of the schedule: EPOCHS or EPOCHS,START_FACTOR (fractions of
+    /// an epoch allowed; START_FACTOR·λ at the first step, default 1/3)
     #[arg(long, value_name = "EPOCHS[,F]", help_heading = "Schedule")]
     #[serde(with = "opt_text")]
     pub warmup: Option<Warmup>,

@@ -41,6 +41,13 @@ pub enum TrainError {
         /// The learning rate of that step.
         lr: f32,
     },
+    /// The observer asked training to stop (after the step it names).
+    Stopped {
+        /// Epoch, from 1.
+        epoch: usize,
+        /// The last step taken.
+        step: u64,
+    },
     /// The optimizer refused to step.
     Optim(optim::OptimError),
     /// A checkpoint file could not be written or read (the message names the file).
@@ -77,6 +84,9 @@ impl fmt::Display for TrainError {
                  {value} at element {index}; the update at learning rate {lr} made it so, try a \
                  lower learning rate (--lr)"
             ),
+            TrainError::Stopped { epoch, step } => {
+                write!(f, "stopped on request after step {step} (epoch {epoch})")
+            }
             TrainError::Optim(e) => write!(f, "{e}"),
             TrainError::CheckpointFile(e) => write!(f, "{e}"),
             TrainError::Checkpoint { path, reason } => write!(f, "checkpoint {}: {reason}", path.display()),

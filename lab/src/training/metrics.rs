@@ -100,6 +100,14 @@ pub trait Observer {
     fn epoch_end(&mut self, metrics: &EpochMetrics) {
         let _ = metrics;
     }
+
+    /// Asked after every step: `true` ends training there with [`TrainError::Stopped`]
+    /// (a closed browser tab, a stop button).
+    ///
+    /// [`TrainError::Stopped`]: super::TrainError::Stopped
+    fn stop_requested(&self) -> bool {
+        false
+    }
 }
 
 /// The observer that observes nothing.
@@ -121,6 +129,10 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
         self.0.epoch_end(metrics);
         self.1.epoch_end(metrics);
     }
+
+    fn stop_requested(&self) -> bool {
+        self.0.stop_requested() || self.1.stop_requested()
+    }
 }
 
 /// An observer that may be absent (an option not given).
@@ -141,5 +153,9 @@ impl<O: Observer> Observer for Option<O> {
         if let Some(o) = self {
             o.epoch_end(metrics);
         }
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.as_ref().is_some_and(O::stop_requested)
     }
 }

@@ -222,6 +222,12 @@ impl Trainer {
             };
             observer.step(&info, &mut self.model);
             hooks += hook_start.elapsed();
+            if observer.stop_requested() {
+                return Err(TrainError::Stopped {
+                    epoch,
+                    step: self.step,
+                });
+            }
         }
         let seconds = start.elapsed().saturating_sub(hooks).as_secs_f64();
         // The last step's update is seen by no loss: check it before it is evaluated or saved.
