@@ -12,9 +12,12 @@ use std::path::PathBuf;
 use clap::Args;
 use data::Dataset;
 
+pub mod benchmark;
+pub mod compare;
 pub mod optimizer;
 pub mod train;
 
+pub use compare::CompareArgs;
 pub use train::TrainArgs;
 
 /// Why a command line was not taken.

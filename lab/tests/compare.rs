@@ -1,4 +1,6 @@
-//! The optimizer comparison on small synthetic data: table, CSV files, plots, shared start.
+//! `compare`, the benchmark's one-problem view: its command line as a plan, and its trials on
+//! small synthetic data: the same start for every optimizer, the sweep's choice by validation,
+//! a diverging optimizer reported and ranked last.
 
 mod common;
 
@@ -6,9 +8,8 @@ use std::fs;
 use std::path::PathBuf;
 
 use clap::Parser;
-use lab::comparison::{compare, CompareArgs, CompareConfig, STEPS_COLUMNS, TABLE_COLUMNS};
-use lab::training::ModelConfig;
-use lab::training::TrainError;
+use lab::benchmark::{analyze, run_plan, Budget, Data, Phase, Plan, Problem, ResultsDir};
+use lab::cli::CompareArgs;
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("lab-compare-{name}-{}", std::process::id()));
@@ -16,214 +17,182 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn config(optimizers: &[&str], seeds: u64) -> CompareConfig {
-    CompareConfig {
-        optimizers: optimizers.iter().map(|s| s.to_string()).collect(),
-        lrs: [("sgd".to_string(), 0.05), ("adam".to_string(), 0.01)].into(),
-        form: optim::Form::Course,
-        model: ModelConfig {
-            hidden: vec![16],
-            ..ModelConfig::default()
+fn parse(args: &[&str]) -> Result<CompareArgs, clap::Error> {
+    CompareArgs::try_parse_from(std::iter::once("compare").chain(args.iter().copied()))
+}
+
+/// A plan of `compare` on [`common::tiny`]: 210 training samples, batches of 16, 2 epochs.
+fn tiny_plan(optimizers: &[&str], seeds: u64, sweep: bool) -> Plan {
+    let mut plan = parse(&["--seeds", &seeds.to_string(), "--hidden", "16"])
+        .unwrap()
+        .plan()
+        .unwrap();
+    plan.problems = vec![(
+        Problem::MnistMlp,
+        Budget {
+            steps: 26,
+            batch: 16,
+            eval_every: 5,
+            val_split: 30,
+            target: 0.9,
         },
-        epochs: 3,
-        batch_size: 16,
-        seeds,
-        sweep: false,
-        target: 0.9,
-        eval_every: 5,
+    )];
+    plan.optimizers = optimizers.iter().map(|s| s.to_string()).collect();
+    if sweep {
+        (plan.grid_points, plan.span, plan.tuning_seeds) = (5, (-1.0, 1.0), vec![100]);
     }
+    plan
+}
+
+fn run(plan: &Plan, name: &str) -> ResultsDir {
+    let dir = ResultsDir::open(&temp_dir(name), plan).unwrap();
+    run_plan(&dir, &Data::with_mnist(common::tiny(30)), 2, &|_| {}).unwrap();
+    dir
 }
 
 #[test]
-fn three_optimizers_two_seeds_give_the_table_files_and_plots() {
-    let data = common::tiny(30); // 210 training samples: ⌊210/16⌋ = 13 full batches per epoch
-    let mut lines = Vec::new();
-    let result = compare(&config(&["sgd", "momentum", "adam"], 2), &data, &mut |l| {
-        lines.push(l.to_string())
-    })
-    .unwrap();
+fn the_command_line_is_a_one_problem_plan() {
+    let plan = parse(&[]).unwrap().plan().unwrap();
     assert_eq!(
-        lines.len(),
-        3 * 2 * 3,
-        "one log line per optimizer, seed and epoch"
-    );
-
-    // One row per optimizer, in the order asked, with the documented columns.
-    let names: Vec<&str> = result.rows.iter().map(|r| r.optimizer.as_str()).collect();
-    assert_eq!(names, ["sgd", "momentum", "adam"]);
-    assert_eq!(
-        result.rows.iter().map(|r| r.lr).collect::<Vec<_>>(),
-        [0.05, 0.01, 0.01]
-    );
-    let table = result.table();
-    let table_lines: Vec<&str> = table.lines().collect();
-    assert_eq!(table_lines.len(), 2 + 3, "{table}");
-    for column in &TABLE_COLUMNS[..5] {
-        assert!(
-            table_lines[0].contains(column),
-            "{column} missing from {}",
-            table_lines[0]
-        );
-    }
-    assert!(
-        table_lines[0].contains("steps to 90% (val)"),
-        "{}",
-        table_lines[0]
-    );
-    for (line, row) in table_lines[2..].iter().zip(&result.rows) {
-        assert!(line.starts_with(&row.optimizer), "{line}");
-        assert!(line.contains(" ± "), "mean ± std over the seeds: {line}");
-        assert_eq!(row.steps_to_target.len(), 2);
-    }
-    // Adam at 1e-2 on 16 hidden units learns the blobs within 3 epochs (39 steps).
-    let adam = &result.rows[2];
-    assert!(adam.test_accuracy > 0.9, "{adam:?}");
-    assert!(adam.test_accuracy_std >= 0.0 && adam.seconds_per_epoch > 0.0);
-
-    // Every optimizer started from the same weights for a given seed; the seeds differ.
-    for seed in 0..2 {
-        let starts: Vec<_> = result
-            .runs
-            .iter()
-            .filter(|r| r.seed == seed)
-            .map(|r| &r.initial)
-            .collect();
-        assert_eq!(starts.len(), 3);
-        assert!(starts.iter().all(|w| *w == starts[0]), "seed {seed}");
-    }
-    assert_ne!(result.runs[0].initial, result.runs[1].initial);
-    for run in &result.runs {
-        assert_eq!(run.losses.len(), 3 * 13);
-        // Validation every 5 steps (not on an epoch's last step) plus at each epoch's end.
-        let steps: Vec<u64> = run.val_curve.iter().map(|&(s, _)| s).collect();
-        assert_eq!(steps, [5, 10, 13, 15, 20, 25, 26, 30, 35, 39]);
-        if let Some(step) = run.target_step {
-            let first = run.val_curve.iter().find(|&&(_, a)| a >= 0.9).unwrap();
-            assert_eq!(step, first.0);
-        }
-    }
-
-    let dir = temp_dir("files");
-    let written = result.write(&dir).unwrap();
-    let names: Vec<String> = written
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "summary.csv",
-            "steps.csv",
-            "epochs.csv",
-            "loss.png",
-            "accuracy.png"
-        ]
-    );
-
-    let steps = fs::read_to_string(dir.join("steps.csv")).unwrap();
-    let mut steps = steps.lines();
-    assert_eq!(steps.next().unwrap(), STEPS_COLUMNS.join(","));
-    assert_eq!(
-        steps.next().unwrap().split(',').take(3).collect::<Vec<_>>(),
-        ["sgd", "0", "1"]
-    );
-    assert_eq!(steps.count() + 1, 3 * 2 * 39);
-
-    let epochs = fs::read_to_string(dir.join("epochs.csv")).unwrap();
-    let mut epochs = epochs.lines();
-    assert_eq!(
-        epochs.next().unwrap(),
-        "optimizer,seed,epoch,step,train_loss,test_loss,test_accuracy,val_accuracy,val_loss,seconds,lr"
-    );
-    let rows: Vec<Vec<&str>> = epochs.map(|l| l.split(',').collect()).collect();
-    assert_eq!(rows.len(), 3 * 2 * 3);
-    assert_eq!(rows[5][..4], ["sgd", "1", "3", "39"]);
-
-    let summary = fs::read_to_string(dir.join("summary.csv")).unwrap();
-    assert_eq!(summary.lines().count(), 1 + 3);
-
-    for png in ["loss.png", "accuracy.png"] {
-        let bytes = fs::read(dir.join(png)).unwrap();
-        assert!(bytes.len() > 5_000, "{png} has {} bytes", bytes.len());
-        assert_eq!(
-            bytes[..8],
-            [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a],
-            "{png} is a PNG"
-        );
-    }
-    fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn the_sweep_keeps_the_rate_with_the_best_validation_accuracy() {
-    let data = common::tiny(30);
-    let mut c = config(&["sgd", "adadelta"], 1);
-    c.sweep = true;
-    c.epochs = 1;
-    let result = compare(&c, &data, &mut |_| {}).unwrap();
-    // SGD tries 0.05 × (0.3, 1, 3); AdaDelta's course form has no rate to search.
-    let tried: Vec<f32> = result.trials.iter().map(|t| t.lr).collect();
-    assert_eq!(tried, [0.015, 0.05, 0.15]);
-    let best = result
-        .trials
-        .iter()
-        .filter(|t| !t.val_accuracy.is_nan())
-        .max_by(|a, b| a.val_accuracy.total_cmp(&b.val_accuracy))
-        .unwrap();
-    // Ties keep the first (smallest) rate, as `>` does in the sweep.
-    let first_best = result
-        .trials
-        .iter()
-        .find(|t| t.val_accuracy == best.val_accuracy)
-        .unwrap();
-    assert_eq!(result.rows[0].lr, first_best.lr);
-    assert_eq!(result.rows[1].lr, 1.0);
-
-    let no_val = common::tiny(0);
-    let err = compare(&c, &no_val, &mut |_| {}).unwrap_err();
-    assert!(
-        matches!(&err, TrainError::Config(m) if m.contains("--val-split")),
-        "{err}"
-    );
-}
-
-#[test]
-fn a_diverging_optimizer_is_reported_not_fatal() {
-    let data = common::tiny(30);
-    let mut c = config(&["sgd", "adam"], 1);
-    c.lrs.insert("sgd".into(), 1e6);
-    let result = compare(&c, &data, &mut |_| {}).unwrap();
-    assert_eq!(result.rows[0].diverged, 1);
-    assert!(
-        result.rows[0].cells()[3].starts_with("diverged"),
-        "{:?}",
-        result.rows[0].cells()
-    );
-    assert_eq!(result.rows[1].diverged, 0);
-}
-
-#[test]
-fn command_line_defaults_and_overrides() {
-    let parse = |args: &[&str]| {
-        CompareArgs::try_parse_from(std::iter::once("compare").chain(args.iter().copied()))
-    };
-    let d = parse(&[]).unwrap();
-    assert_eq!(
-        d.optimizers,
+        plan.optimizers,
         ["sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam"]
     );
+    // 2 epochs of ⌊55000 / 128⌋ = 429 full batches, measured 5 times an epoch.
+    let budget = Budget {
+        steps: 858,
+        batch: 128,
+        eval_every: 85,
+        val_split: 5000,
+        target: 0.97,
+    };
+    assert_eq!(plan.problems, [(Problem::MnistMlp, budget)]);
+    assert_eq!(plan.seeds, (1..=8).collect::<Vec<u64>>());
+    assert!(!plan.tunes() && !plan.one_shot);
+    assert_eq!(plan.model.as_ref().unwrap().hidden, [512, 512]);
+    // One value each: the rate train starts from, or the one given.
     assert_eq!(
-        (d.epochs, d.seeds, d.val_split, d.target),
-        (5, 3, 5000, None)
+        (plan.grid("sgd"), plan.grid("adam")),
+        (vec![0.1], vec![0.001])
     );
-    assert_eq!(d.model.hidden, [512, 512]);
-    let c = parse(&["--optimizers", "adam,nag", "--lr", "adam=3e-4", "--sweep"])
-        .unwrap()
-        .config();
-    assert_eq!(c.optimizers, ["adam", "nesterov"]);
-    assert_eq!((c.base_lr("adam"), c.base_lr("nesterov")), (3e-4, 0.01));
+    assert!(plan.trials().iter().all(|t| t.phase == Phase::Final));
+
+    let plan = parse(&[
+        "--optimizers",
+        "adam,nag",
+        "--lr",
+        "adam=3e-4",
+        "--sweep",
+        "--dataset",
+        "fashion-mnist",
+    ])
+    .unwrap()
+    .plan()
+    .unwrap();
+    assert_eq!(plan.optimizers, ["adam", "nesterov"]);
+    assert_eq!(plan.grid("adam"), [3e-5, 9.49e-5, 3e-4, 9.49e-4, 3e-3]);
+    assert_eq!(plan.grid("nesterov")[2], 0.01);
+    assert_eq!(plan.problems[0].0, Problem::FmnistMlp);
+    assert_eq!(plan.problems[0].1.target, 0.85);
     let err = parse(&["--optimizers", "adam,lion"])
         .unwrap_err()
         .to_string();
     assert!(err.contains("lion"), "{err}");
+    let err = parse(&["--lr", "adadelta=0.1"])
+        .unwrap()
+        .plan()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        "--lr adadelta=0.1: adadelta in the course form has no learning rate"
+    );
+}
+
+#[test]
+fn every_optimizer_starts_a_seed_from_the_same_weights() {
+    let plan = tiny_plan(&["sgd", "momentum", "adam"], 2, false);
+    let found = run(&plan, "start").scan();
+    // The untrained network's validation accuracy (step 0) is the same for every optimizer
+    // of a seed, and not the same for the two seeds.
+    let start = |name: &str, seed: u64| {
+        let results = found.of(Problem::MnistMlp, name, Phase::Final);
+        let r = results.iter().find(|r| r.spec.seed == seed).unwrap();
+        (r.curve[0].step, r.curve[0].val)
+    };
+    for seed in [1, 2] {
+        assert_eq!(start("sgd", seed), start("momentum", seed));
+        assert_eq!(start("sgd", seed), start("adam", seed));
+    }
+    assert_ne!(start("sgd", 1), start("sgd", 2));
+    // Every run was measured at steps 0, 5, …, 25 and at its last step, 26.
+    let steps: Vec<usize> = found
+        .results
+        .values()
+        .next()
+        .unwrap()
+        .curve
+        .iter()
+        .map(|p| p.step)
+        .collect();
+    assert_eq!(steps, [0, 5, 10, 15, 20, 25, 26]);
+}
+
+#[test]
+fn the_sweep_keeps_the_rate_with_the_best_validation_accuracy() {
+    let plan = tiny_plan(&["sgd", "adadelta"], 1, true);
+    let dir = run(&plan, "sweep");
+    let found = dir.scan();
+    for name in ["sgd", "adadelta"] {
+        let tuning = found.of(Problem::MnistMlp, name, Phase::Tune);
+        assert_eq!(tuning.len(), 5);
+        // The best final validation accuracy; among equals the value nearest the centre.
+        let center = plan.center(name);
+        let best = (tuning.iter())
+            .max_by(|a, b| {
+                let distance = |v: f64| -(v / center).log10().abs();
+                (a.val.unwrap_or(0.0), distance(a.value))
+                    .partial_cmp(&(b.val.unwrap_or(0.0), distance(b.value)))
+                    .unwrap()
+            })
+            .unwrap();
+        let finals = found.of(Problem::MnistMlp, name, Phase::Final);
+        assert_eq!(finals[0].value, best.value, "{name}");
+    }
+    // AdaDelta's course form has no λ: its ε is what the sweep tries.
+    let eps: Vec<f64> = found
+        .of(Problem::MnistMlp, "adadelta", Phase::Tune)
+        .iter()
+        .map(|r| r.value)
+        .collect();
+    let mut sorted = eps.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(sorted, [1e-7, 3.16e-7, 1e-6, 3.16e-6, 1e-5]);
+}
+
+#[test]
+fn a_diverging_optimizer_is_reported_and_ranked_last() {
+    let mut plan = tiny_plan(&["sgd", "adam"], 6, false);
+    plan.centers.insert("sgd".into(), 1e6);
+    let analysis = analyze(&run(&plan, "diverge"));
+    let problem = &analysis.problems[0];
+    let sgd = &problem.optimizers[0];
+    assert_eq!((sgd.tuned.diverged, sgd.tuned.reached), (6, 0));
+    assert!(sgd.tuned.results.iter().all(|r| r
+        .diverged
+        .as_deref()
+        .is_some_and(|w| w.contains("not finite") || w.contains("diverged"))));
+    let ranking = problem.tuned.as_ref().unwrap();
+    assert_eq!(ranking.rank_of("adam"), Some(1));
+    assert_eq!(
+        ranking.rank_of("sgd"),
+        Some(2),
+        "6 seeds against 6: p = 0.0022, significant"
+    );
+    assert_eq!(ranking.verdicts.len(), 1);
+    assert_eq!(
+        (
+            ranking.verdicts[0].better.as_str(),
+            ranking.verdicts[0].worse.as_str()
+        ),
+        ("adam", "sgd")
+    );
 }
