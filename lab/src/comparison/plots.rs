@@ -43,6 +43,7 @@ impl Comparison {
                     name: format!("{} (λ={})", row.optimizer, row.lr),
                     points,
                     color: Some(color_of(&row.optimizer)),
+                    ..Default::default()
                 }
             })
             .collect();
@@ -56,6 +57,7 @@ impl Comparison {
             y_min: None,
             markers: false,
             legend_bottom: false,
+            ..Default::default()
         }
     }
 
@@ -98,6 +100,7 @@ impl Comparison {
                     name: format!("{} (λ={})", row.optimizer, row.lr),
                     points,
                     color: Some(color_of(&row.optimizer)),
+                    ..Default::default()
                 }
             })
             .collect();
@@ -119,6 +122,7 @@ impl Comparison {
             y_min,
             markers: !has_val,
             legend_bottom: true,
+            ..Default::default()
         }
     }
 }
