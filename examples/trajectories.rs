@@ -19,7 +19,6 @@ use std::process::ExitCode;
 
 use lab::claims;
 use lab::cli::optimizer::option_error;
-use lab::plot::{self, Track};
 use lab::trajectory::{run_noisy, Cli, TrajectoryError};
 use optim::UpdateRule;
 
@@ -62,25 +61,7 @@ fn run_one(cli: &Cli) -> Result<(), (u8, String)> {
     });
     create_parent(&out).map_err(|m| (1, m))?;
     lab::program::check_picture_path("--out", &out, &["png", "svg", "gif"]).map_err(|m| (1, m))?;
-    let label = claims::label(optimizer);
-    let tracks = [Track {
-        label: &label,
-        optimizer: name,
-        points: &path.points,
-    }];
-    let noise = cli
-        .noise
-        .map_or(String::new(), |s| format!(", gradient noise σ = {s}"));
-    let title = format!("{label} on {}, {} steps{noise}", surface.name(), cli.steps);
-    let gif = out
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gif"));
-    let drawn = if gif {
-        plot::draw_gif(surface, &tracks, &title, &out, 60)
-    } else {
-        plot::draw(surface, &tracks, &title, &out)
-    };
-    drawn.map_err(|e| (1, e.to_string()))?;
+    cli.draw(&path, &out).map_err(|e| (1, e.to_string()))?;
     let last = path.points.last().copied().unwrap_or(start);
     let loss = path.losses.last().copied().unwrap_or(f32::NAN);
     println!(

@@ -34,10 +34,11 @@
 //! the measured numbers alone, so that they can be tested on numbers made by hand.
 
 use std::fmt::Write;
+use std::path::Path;
 
 use optim::{Algorithm, Form, UpdateRule};
 
-use crate::plot::{LinePlot, Series};
+use crate::plot::{self, LinePlot, Series, Track};
 use crate::surfaces::Surface;
 use crate::trajectory::{run, Trajectory, TrajectoryError};
 
@@ -58,6 +59,9 @@ pub use tuning::{tune, tuning_text, Tuning, LR_GRID};
 pub use verdicts::{verdict_text, verdicts, Verdict};
 
 /// A picture of an experiment: paths over a surface's contour lines, or lines over the steps.
+///
+/// Every picture names the settings of what it shows (λ, μ, β, γ, ε) in its title or its
+/// legend, which [`label`] writes.
 #[derive(Debug, Clone)]
 pub enum Picture {
     /// Paths drawn over the contours of `surface`.
@@ -87,6 +91,31 @@ impl Picture {
             Picture::Paths { name, .. } | Picture::Lines { name, .. } => name,
         }
     }
+
+    /// Draws the picture to `path`: PNG, or SVG when `path` ends in `.svg`.
+    ///
+    /// # Errors
+    /// A one-line message naming the file that could not be written.
+    pub fn draw(&self, path: &Path) -> Result<(), String> {
+        match self {
+            Picture::Paths {
+                surface,
+                title,
+                tracks,
+                ..
+            } => {
+                let tracks: Vec<Track<'_>> = (tracks.iter())
+                    .map(|(label, optimizer, points)| Track {
+                        label,
+                        optimizer,
+                        points,
+                    })
+                    .collect();
+                plot::draw(*surface, &tracks, title, path).map_err(|e| e.to_string())
+            }
+            Picture::Lines { plot, .. } => plot.draw(path).map_err(|e| e.to_string()),
+        }
+    }
 }
 
 /// The verdicts and pictures of one experiment file.
@@ -100,7 +129,31 @@ pub struct Checked {
     pub pictures: Vec<Picture>,
 }
 
-/// A line chart of `series` against the step (step 0 is the start).
+/// Size of the claims' line charts: the legend column takes up to two fifths of the width.
+pub const CHART_SIZE: (u32, u32) = (860, 480);
+
+/// A line chart against the step, of [`CHART_SIZE`], with `series` and nothing else set.
+pub(crate) fn chart(title: &str, y_label: &str, log_y: bool, series: Vec<Series>) -> LinePlot {
+    LinePlot {
+        title: title.to_string(),
+        x_label: "step".to_string(),
+        y_label: y_label.to_string(),
+        log_y,
+        series,
+        size: CHART_SIZE,
+        ..LinePlot::default()
+    }
+}
+
+/// `(step, value)` points of `values` read after steps `first`, `first + every`, …
+pub(crate) fn at_steps(values: &[f64], first: usize, every: usize) -> Vec<(f64, f64)> {
+    (values.iter().enumerate())
+        .map(|(i, &v)| ((first + i * every) as f64, v))
+        .collect()
+}
+
+/// A line chart of `series` against the step (point `i` of each at step `i`, step 0 the
+/// start).
 pub(crate) fn lines(
     name: &'static str,
     title: &str,
@@ -108,31 +161,39 @@ pub(crate) fn lines(
     log_y: bool,
     series: Vec<(String, Vec<f64>)>,
 ) -> Picture {
+    let series = (series.into_iter())
+        .map(|(label, ys)| Series::new(label, at_steps(&ys, 0, 1)))
+        .collect();
     Picture::Lines {
         name,
-        plot: LinePlot {
-            title: title.to_string(),
-            x_label: "step".to_string(),
-            y_label: y_label.to_string(),
-            log_y,
-            series: series
-                .into_iter()
-                .map(|(name, ys)| Series {
-                    name,
-                    points: ys
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, y)| (i as f64, y))
-                        .collect(),
-                    color: None,
-                })
-                .collect(),
-            size: crate::plot::SIZE,
-            y_min: None,
-            markers: false,
-            legend_bottom: false,
-        },
+        plot: chart(title, y_label, log_y, series),
     }
+}
+
+/// One experiment file's check: runs it, and returns its verdicts and pictures.
+pub type Check = fn() -> Result<Checked, TrajectoryError>;
+
+/// The claims with experiments of their own, in the order of the chapter: what each checks
+/// (a line to print before it, as some take seconds) and the check.
+pub fn more_checks() -> [(&'static str, Check); 4] {
+    [
+        (
+            "Momentum and noisy gradients (booth, 3 settings × 10 seeds × 300 steps)",
+            noise::check,
+        ),
+        (
+            "momentum's heavy ball (local minimum, decreasing μ, too large λ)",
+            heavy_ball::check,
+        ),
+        (
+            "AdaGrad, RMSProp and AdaDelta (20000 steps each on beale; units on booth)",
+            adaptive::check,
+        ),
+        (
+            "Adam as Momentum plus RMSProp (500 steps on beale)",
+            adam_parts::check,
+        ),
+    ]
 }
 
 /// The claims with experiments of their own, in the order of the chapter.
@@ -140,12 +201,7 @@ pub(crate) fn lines(
 /// # Errors
 /// [`TrajectoryError`] if a run fails (a bug in the settings).
 pub fn check_more() -> Result<Vec<Checked>, TrajectoryError> {
-    Ok(vec![
-        noise::check()?,
-        heavy_ball::check()?,
-        adaptive::check()?,
-        adam_parts::check()?,
-    ])
+    more_checks().iter().map(|(_, check)| check()).collect()
 }
 
 /// One optimizer with its hyperparameters, as run in an experiment.
@@ -318,6 +374,29 @@ pub fn experiments(tunings: &[Tuning]) -> Vec<Experiment> {
             ],
         },
     ]
+}
+
+/// The picture of an experiment: every setting's path over the surface, named by its
+/// [`label`] in the legend.
+pub fn experiment_picture(exp: &Experiment, outcomes: &[Outcome]) -> Picture {
+    let how = match exp.name {
+        "booth" => ", equal long-run steps λ/(1 − μ)",
+        _ => ", λ tuned on beale",
+    };
+    Picture::Paths {
+        name: exp.name,
+        surface: exp.surface,
+        title: format!(
+            "{}: {} steps from ({}, {}){how}",
+            exp.name, exp.steps, exp.start[0], exp.start[1]
+        ),
+        tracks: (outcomes.iter())
+            .map(|o| {
+                let s = &o.setting;
+                (s.label(), s.optimizer.name(), o.path.points.clone())
+            })
+            .collect(),
+    }
 }
 
 /// Runs every setting of `exp`.

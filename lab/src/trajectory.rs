@@ -18,6 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{optimizer, ParseError};
+use crate::plot::{self, PlotError, Track};
 use crate::surfaces::Surface;
 
 /// A path: what `trajectories --json` prints.
@@ -426,5 +427,53 @@ impl Cli {
             sigma,
             seed: self.seed,
         })
+    }
+
+    /// The title of a single run's picture: the optimizer with every setting that moves its
+    /// path ([`crate::claims::label`]), the function, the steps and the noise, e.g.
+    /// `adagrad λ=0.01 on beale, 100 steps` — a run that barely moves says at what rate.
+    ///
+    /// # Panics
+    /// Without `--function` (that is, with `--all`).
+    #[track_caller]
+    pub fn title(&self) -> String {
+        let surface = self.function.expect("a single run has a --function");
+        let noise = (self.noise).map_or(String::new(), |s| {
+            format!(", gradient noise σ = {s} (seed {})", self.seed)
+        });
+        format!(
+            "{} on {}, {} steps{noise}",
+            crate::claims::label(&self.optimizer),
+            surface.name(),
+            self.steps
+        )
+    }
+
+    /// Draws the single run `path` to `out`: its path over the function's contour lines, the
+    /// legend naming the optimizer with its settings, and [`Cli::title`] above; a PNG, an SVG,
+    /// or an animated GIF of 60 frames, by `out`'s extension.
+    ///
+    /// # Errors
+    /// [`PlotError`] when the file cannot be written.
+    ///
+    /// # Panics
+    /// Without `--function` (that is, with `--all`).
+    #[track_caller]
+    pub fn draw(&self, path: &Trajectory, out: &std::path::Path) -> Result<(), PlotError> {
+        let surface = self.function.expect("a single run has a --function");
+        let label = crate::claims::label(&self.optimizer);
+        let tracks = [Track {
+            label: &label,
+            optimizer: self.optimizer.name(),
+            points: &path.points,
+        }];
+        let gif = out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gif"));
+        if gif {
+            plot::draw_gif(surface, &tracks, &self.title(), out, 60)
+        } else {
+            plot::draw(surface, &tracks, &self.title(), out)
+        }
     }
 }

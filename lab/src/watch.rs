@@ -199,6 +199,7 @@ impl Watch {
             name: name.to_string(),
             points: mine.iter().map(|r| (r.step as f64, r.rate[k])).collect(),
             color: None,
+            ..Default::default()
         };
         LinePlot {
             title: format!("effective rate |Δw|/|g| of {param}: {optimizer}"),
@@ -214,6 +215,7 @@ impl Watch {
             y_min: None,
             markers: mine.len() <= 40,
             legend_bottom: false,
+            ..Default::default()
         }
     }
 }

@@ -13,7 +13,7 @@
 use autograd::{Parameters, Tensor};
 use optim::{Adam, Algorithm, Optimizer};
 
-use super::{course, lines, Checked, Verdict};
+use super::{course, label, lines, Checked, Verdict};
 use crate::surfaces::Surface;
 use crate::trajectory::{gradient, run, TrajectoryError};
 
@@ -140,8 +140,12 @@ pub fn check() -> Result<Checked, TrajectoryError> {
         Some(BETA2 as f32),
         Some(EPS as f32),
     );
-    let momentum = steps_for(&course("momentum", lr, beta1, None, None), &grads)?;
-    let rmsprop = steps_for(&course("rmsprop", lr, None, beta2, eps), &grads)?;
+    let (momentum_setting, rmsprop_setting) = (
+        course("momentum", lr, beta1, None, None),
+        course("rmsprop", lr, None, beta2, eps),
+    );
+    let momentum = steps_for(&momentum_setting, &grads)?;
+    let rmsprop = steps_for(&rmsprop_setting, &grads)?;
     let rebuilt = rebuild_adam(&momentum, &rmsprop, &grads, LR);
     let first = actual.first().map_or(f64::NAN, |s| s[0].abs() / LR_ADAM);
     let xs = |s: &[[f64; 2]]| s.iter().take(100).map(|s| s[0]).collect::<Vec<_>>();
@@ -154,13 +158,20 @@ pub fn check() -> Result<Checked, TrajectoryError> {
             "step in x",
             false,
             vec![
-                ("adam (under the rebuild)".to_string(), xs(&actual)),
+                (label(&adam), xs(&actual)),
                 (
-                    "rebuilt from momentum and rmsprop".to_string(),
+                    format!(
+                        "rebuilt from {} and {}",
+                        label(&momentum_setting),
+                        label(&rmsprop_setting)
+                    ),
                     xs(&rebuilt),
                 ),
                 (
-                    "momentum's step (same gradients) ÷ 10".to_string(),
+                    format!(
+                        "{}: its step ÷ 10 (same gradients)",
+                        label(&momentum_setting)
+                    ),
                     momentum.iter().take(100).map(|s| s[0] / 10.0).collect(),
                 ),
             ],

@@ -19,7 +19,8 @@ use std::fmt::Write;
 
 use optim::Algorithm;
 
-use super::{lines, Checked, Verdict};
+use super::{at_steps, chart, label, lines, Checked, Picture, Verdict};
+use crate::plot::{LinePlot, Series};
 use crate::surfaces::{Surface, SCALE};
 use crate::trajectory::{gradient, run, Trajectory, TrajectoryError};
 
@@ -268,9 +269,8 @@ pub fn check() -> Result<Checked, TrajectoryError> {
     let start = [1.0, 1.5];
     let mut ends = Vec::new();
     let mut series = Vec::new();
-    for (kind, hp, rate) in [
+    for (hp, rate) in [
         (
-            "adagrad",
             h("adagrad", Some(0.01), None, None),
             Rate::AdaGrad {
                 lr: 0.01,
@@ -278,7 +278,6 @@ pub fn check() -> Result<Checked, TrajectoryError> {
             },
         ),
         (
-            "rmsprop",
             h("rmsprop", Some(0.01), Some(0.9), None),
             Rate::RmsProp {
                 lr: 0.01,
@@ -287,7 +286,6 @@ pub fn check() -> Result<Checked, TrajectoryError> {
             },
         ),
         (
-            "adadelta",
             h("adadelta", None, Some(0.9), Some(1e-6)),
             Rate::AdaDelta {
                 gamma: 0.9,
@@ -299,10 +297,9 @@ pub fn check() -> Result<Checked, TrajectoryError> {
         let (grads, moves) = grads_and_steps(Surface::Beale, &t);
         let rates = effective_rates(rate, &grads, &moves);
         ends.push(RateEnds::from_run(&rates, &t));
-        series.push((
-            kind.to_string(),
-            rates.iter().map(|r| r[0].max(r[1])).collect(),
-        ));
+        let larger: Vec<f64> = rates.iter().map(|r| r[0].max(r[1])).collect();
+        // The rate after step t = 1, 2, …: on a log step axis AdaGrad's first steps show.
+        series.push(Series::new(label(&hp), at_steps(&larger, 1, 1)));
     }
 
     let c = SCALE as f32;
@@ -340,18 +337,26 @@ pub fn check() -> Result<Checked, TrajectoryError> {
             with_units: scaling_error(&base.points, &b.points, SCALE),
         });
         if kind == "adagrad" || kind == "adadelta" {
-            let constant = if kind == "adagrad" { "λ·8" } else { "ε·64" };
-            for (label, t, k) in [
-                (format!("{kind} on booth"), &base, 1.0),
-                (format!("{kind} on scaled-booth ÷ 8"), &a, SCALE),
-                (format!("{kind} {constant} on scaled-booth ÷ 8"), &b, SCALE),
+            let constant = if kind == "adagrad" {
+                "λ·8, ε÷64"
+            } else {
+                "ε·64"
+            };
+            for (name, t, k) in [
+                (format!("{} on booth", label(&same)), &base, 1.0),
+                (format!("{} on scaled-booth, ÷ 8", label(&same)), &a, SCALE),
+                (
+                    format!("{} ({constant}) on scaled-booth, ÷ 8", label(&scaled)),
+                    &b,
+                    SCALE,
+                ),
             ] {
                 let p0 = t.points[0];
                 let d = t
                     .points
                     .iter()
                     .map(|p| ((p[0] - p0[0]) as f64).hypot((p[1] - p0[1]) as f64) / k);
-                travelled.push((label, d.collect()));
+                travelled.push((name, d.collect()));
             }
         }
     }
@@ -364,16 +369,22 @@ pub fn check() -> Result<Checked, TrajectoryError> {
             adadelta_verdict(&ends[2], &units),
         ],
         pictures: vec![
-            lines(
-                "effective_rate",
-                "beale: effective rate per step (larger coordinate)",
-                "effective rate",
-                true,
-                series,
-            ),
+            Picture::Lines {
+                name: "effective_rate",
+                plot: LinePlot {
+                    x_label: "step (log scale)".into(),
+                    log_x: true,
+                    ..chart(
+                        "beale from (1, 1.5): effective rate after each step (larger coordinate)",
+                        "effective rate",
+                        true,
+                        series,
+                    )
+                },
+            },
             lines(
                 "units",
-                "units: distance from the start (scaled runs ÷ 8)",
+                "units: distance from the start (runs on scaled-booth ÷ 8)",
                 "distance from the start",
                 true,
                 travelled,

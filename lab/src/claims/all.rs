@@ -1,20 +1,22 @@
 //! `trajectories --all`: the tuning, every experiment with its table and pictures, and every
-//! claim's verdict, printed as they come and drawn into one folder.
+//! claim's verdict, printed as they come and drawn into one folder. A line is printed before
+//! every phase that takes a second or more, so the program is never silent for long.
 
 use std::path::Path;
+use std::time::Instant;
 
-use optim::{Algorithm, UpdateRule};
+use optim::Algorithm;
 
 use super::{
-    check_more, experiments, mnist, run_experiment, table, tune, tuning_text, verdict_text,
-    verdicts, Picture,
+    experiment_picture, experiments, mnist, more_checks, run_experiment, table, tune, tuning_text,
+    verdict_text, verdicts, Picture,
 };
 use crate::plot::{self, Track};
 use crate::training::writable_out_dir;
 
 /// Runs everything `--all` does, printing each table and verdict, drawing the pictures (and
-/// the animations with `gif`) into `out_dir`; with `with_mnist` also the claim checked on real
-/// MNIST.
+/// the animations with `gif`) into `out_dir`; with `with_mnist` also the claims checked on
+/// real MNIST.
 ///
 /// # Errors
 /// A one-line message: `out_dir` unusable or held by another program, a picture that cannot be
@@ -22,7 +24,12 @@ use crate::training::writable_out_dir;
 pub fn run_all(out_dir: &Path, gif: bool, with_mnist: bool) -> Result<(), String> {
     // Held until this returns: a second `--all` into this folder is refused meanwhile.
     let _lock = writable_out_dir("--out-dir", out_dir)?;
-    println!("tuning λ of each optimizer on Beale…");
+    let started = Instant::now();
+    println!(
+        "tuning λ of each optimizer on Beale ({} optimizers × {} rates)…",
+        Algorithm::COURSE.len(),
+        super::LR_GRID.len()
+    );
     let tunings = (Algorithm::COURSE.iter())
         .map(|&name| tune(name))
         .collect::<Result<Vec<_>, _>>()
@@ -32,66 +39,13 @@ pub fn run_all(out_dir: &Path, gif: bool, with_mnist: bool) -> Result<(), String
     for exp in experiments(&tunings) {
         let outcomes = run_experiment(&exp).map_err(|e| e.to_string())?;
         println!("{}", table(&exp, &outcomes));
-        let labels: Vec<String> = outcomes.iter().map(|o| o.setting.label()).collect();
-        let tracks: Vec<Track<'_>> = (outcomes.iter().zip(&labels))
-            .map(|(o, label)| Track {
-                label,
-                optimizer: o.setting.optimizer.name(),
-                points: &o.path.points,
-            })
-            .collect();
-        let title = format!(
-            "{}: {} steps from ({}, {})",
-            exp.name, exp.steps, exp.start[0], exp.start[1]
-        );
+        let picture = experiment_picture(&exp, &outcomes);
         let png = out_dir.join(format!("{}.png", exp.name));
-        plot::draw(exp.surface, &tracks, &title, &png).map_err(|e| e.to_string())?;
-        let mut wrote = vec![png];
-        if gif {
+        picture.draw(&png)?;
+        println!("wrote {}", png.display());
+        if let (true, Picture::Paths { title, tracks, .. }) = (gif, &picture) {
             let gif = out_dir.join(format!("{}.gif", exp.name));
-            plot::draw_gif(exp.surface, &tracks, &title, &gif, 20).map_err(|e| e.to_string())?;
-            wrote.push(gif);
-        }
-        for w in wrote {
-            println!("wrote {}\n", w.display());
-        }
-        results.push(outcomes);
-    }
-    let [saddle, beale, booth] = results.as_slice() else {
-        unreachable!("experiments() returns three experiments");
-    };
-    let mut all = verdicts(saddle, beale, booth);
-    println!(
-        "checking the other claims: noise, momentum's edges, the adaptive methods, Adam's parts…"
-    );
-    let mut more = check_more().map_err(|e| e.to_string())?;
-    if with_mnist {
-        println!("checking AdaGrad's and RMSProp's rates and momentum's averaging on MNIST (two short runs)…");
-        more.push(mnist::check().map_err(|e| format!("MNIST: {e}"))?);
-    }
-    for checked in more {
-        print!("{}", checked.text);
-        for picture in &checked.pictures {
-            let png = out_dir.join(format!("{}.png", picture.name()));
-            draw_picture(picture, &png)?;
-            println!("wrote {}", png.display());
-        }
-        all.extend(checked.verdicts);
-    }
-    println!();
-    print!("{}", verdict_text(&all));
-    Ok(())
-}
-
-/// Draws one of the claims' pictures.
-fn draw_picture(picture: &Picture, png: &Path) -> Result<(), String> {
-    match picture {
-        Picture::Paths {
-            surface,
-            title,
-            tracks,
-            ..
-        } => {
+            println!("drawing {} (20 frames)…", gif.display());
             let tracks: Vec<Track<'_>> = (tracks.iter())
                 .map(|(label, optimizer, points)| Track {
                     label,
@@ -99,8 +53,42 @@ fn draw_picture(picture: &Picture, png: &Path) -> Result<(), String> {
                     points,
                 })
                 .collect();
-            plot::draw(*surface, &tracks, title, png).map_err(|e| e.to_string())
+            plot::draw_gif(exp.surface, &tracks, title, &gif, 20).map_err(|e| e.to_string())?;
+            println!("wrote {}", gif.display());
         }
-        Picture::Lines { plot, .. } => plot.draw(png).map_err(|e| e.to_string()),
+        println!();
+        results.push(outcomes);
     }
+    let [saddle, beale, booth] = results.as_slice() else {
+        unreachable!("experiments() returns three experiments");
+    };
+    let mut all = verdicts(saddle, beale, booth);
+    for (what, check) in more_checks() {
+        println!("checking {what}…");
+        let checked = check().map_err(|e| e.to_string())?;
+        all.extend(report(&checked, out_dir)?);
+    }
+    if with_mnist {
+        println!(
+            "checking AdaGrad's and RMSProp's rates and momentum's averaging on MNIST (four \
+             short runs of two epochs)…"
+        );
+        let checked = mnist::check().map_err(|e| format!("MNIST: {e}"))?;
+        all.extend(report(&checked, out_dir)?);
+    }
+    println!();
+    print!("{}", verdict_text(&all));
+    println!("({:.0} s)", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Prints a check's text, draws its pictures into `out_dir`, and hands back its verdicts.
+fn report(checked: &super::Checked, out_dir: &Path) -> Result<Vec<super::Verdict>, String> {
+    print!("{}", checked.text);
+    for picture in &checked.pictures {
+        let png = out_dir.join(format!("{}.png", picture.name()));
+        picture.draw(&png)?;
+        println!("wrote {}", png.display());
+    }
+    Ok(checked.verdicts.clone())
 }

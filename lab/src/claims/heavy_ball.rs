@@ -21,7 +21,7 @@ use std::fmt::Write;
 use optim::scheduler::{LinearLr, Scheduler};
 use optim::{Algorithm, Momentum};
 
-use super::{course, lines, Checked, Verdict};
+use super::{course, label, lines, Checked, Verdict};
 use crate::surfaces::Surface;
 use crate::trajectory::{run, run_with, Trajectory, TrajectoryError};
 
@@ -193,12 +193,15 @@ pub fn check() -> Result<Checked, TrajectoryError> {
         };
         pictures.push(lines(
             "local_minimum",
-            &format!("wells from x = 3, λ = {lr}: x over the steps"),
+            &format!("wells from x = 3, λ = {lr}: x over the first 200 steps"),
             "x",
             false,
             vec![
-                ("sgd".to_string(), xs(&s)),
-                ("momentum μ=0.9".to_string(), xs(&m)),
+                (label(&course("sgd", Some(lr), None, None, None)), xs(&s)),
+                (
+                    label(&course("momentum", Some(lr), Some(0.9), None, None)),
+                    xs(&m),
+                ),
             ],
         ));
     }
@@ -236,9 +239,9 @@ pub fn check() -> Result<Checked, TrajectoryError> {
         "distance",
         true,
         vec![
-            ("μ = 0.9".to_string(), dist(&constant)),
+            (label(&momentum), dist(&constant)),
             (
-                "μ from 0.9 to 0.6 over 100 steps".to_string(),
+                format!("{}, μ falling to 0.6 over steps 0–100", label(&momentum)),
                 dist(&decreasing),
             ),
         ],
@@ -287,10 +290,16 @@ pub fn check() -> Result<Checked, TrajectoryError> {
         "|y|",
         true,
         vec![
-            ("sgd λ=0.19".to_string(), ys(&sb)),
-            ("sgd λ=0.21".to_string(), ys(&sa)),
-            ("momentum λ=0.21 μ=0.5".to_string(), ys(&ma)),
-            ("momentum λ=0.21 μ=0.9".to_string(), ys(&na)),
+            (label(&course("sgd", Some(0.19), None, None, None)), ys(&sb)),
+            (label(&course("sgd", Some(0.21), None, None, None)), ys(&sa)),
+            (
+                label(&course("momentum", Some(0.21), Some(0.5), None, None)),
+                ys(&ma),
+            ),
+            (
+                label(&course("momentum", Some(0.21), Some(0.9), None, None)),
+                ys(&na),
+            ),
         ],
     ));
     Ok(Checked {

@@ -10,6 +10,7 @@
 //! mini-batch noise), whose claim [`check`] checks on the same loaded data.
 
 use std::error::Error;
+use std::time::Instant;
 
 use data::Order;
 use nn::{Linear, Module, ReLU, Sequential};
@@ -18,11 +19,14 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::adaptive::RateEnds;
-use super::{lines, Checked, Picture, Verdict};
+use super::{at_steps, chart, label, Checked, Picture, Verdict};
+use crate::plot::Series;
 
 const EPOCHS: u64 = 2;
 const BATCH: usize = 64;
 const EVERY: usize = 10;
+/// Steps between two progress lines of a run.
+const PROGRESS_EVERY: usize = 500;
 
 /// Held when AdaGrad's median rate falls to under a tenth of its first value while RMSProp's
 /// does not, the test used on Beale; `second_half` is each method's rate at the end over its
@@ -56,7 +60,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Trains the network of this file with `rule` (seed 0, batch [`BATCH`], [`EPOCHS`] epochs,
 /// the same batches in the same order for every rule), calling `observe` after every step with
-/// the step number (from 1), the batch's loss, the model and the optimizer.
+/// the step number (from 1), the batch's loss, the model and the optimizer. Prints a line
+/// every [`PROGRESS_EVERY`] steps and at the end (a second or two apart), naming the run by
+/// the rule's [`label`].
 ///
 /// # Errors
 /// If a setting is invalid, or whatever `observe` returns.
@@ -64,14 +70,20 @@ pub(crate) fn train_with<R: UpdateRule>(
     mnist: &data::Mnist,
     rule: R,
     mut observe: impl FnMut(usize, f64, &Sequential, &Optimizer<R>) -> Result<(), Box<dyn Error>>,
-) -> Result<(), Box<dyn Error>> {
+) -> Result<(), Box<dyn Error>>
+where
+    optim::Algorithm: From<R>,
+{
+    let name = label(&rule.clone().into());
+    let started = Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     let model = Sequential::new()
         .add(Linear::new(784, 64, &mut rng))
         .add(ReLU)
         .add(Linear::new(64, 10, &mut rng));
     let mut opt = Optimizer::new(model.parameters(), rule)?;
-    let mut step = 0;
+    let (mut step, mut since) = (0, 0.0);
+    let total = total_steps(mnist);
     for epoch in 0..EPOCHS {
         for batch in mnist
             .train
@@ -84,7 +96,19 @@ pub(crate) fn train_with<R: UpdateRule>(
             loss.backward();
             opt.step()?;
             step += 1;
+            since += loss.item() as f64;
             observe(step, loss.item() as f64, &model, &opt)?;
+            if step.is_multiple_of(PROGRESS_EVERY) || step == total {
+                let over = (step - 1) % PROGRESS_EVERY + 1;
+                println!(
+                    "  {name}: step {step}/{total} (epoch {}/{EPOCHS}), mean batch loss {:.4} \
+                     over the last {over} steps ({:.1} s)",
+                    epoch + 1,
+                    since / over as f64,
+                    started.elapsed().as_secs_f64()
+                );
+                since = 0.0;
+            }
         }
     }
     Ok(())
@@ -111,7 +135,10 @@ fn train<R: UpdateRule>(
     mnist: &data::Mnist,
     rule: R,
     rate: impl Fn(f32) -> f64,
-) -> Result<(Vec<f64>, f64), Box<dyn Error>> {
+) -> Result<(Vec<f64>, f64), Box<dyn Error>>
+where
+    optim::Algorithm: From<R>,
+{
     let (mut rates, mut losses) = (Vec::new(), Vec::new());
     train_with(mnist, rule, |step, loss, _, opt| {
         losses.push(loss);
@@ -128,12 +155,33 @@ fn train<R: UpdateRule>(
     Ok((rates, tail.iter().sum::<f64>() / tail.len().max(1) as f64))
 }
 
+/// The picture of the median rates `rates` of `ada` and `rms` (one every 10 steps from step
+/// 10, as the experiment reads them), each line named by its settings.
+pub fn rate_picture(ada: &AdaGrad, rms: &RmsProp, rates: [Vec<f64>; 2]) -> Picture {
+    let names = [label(&ada.clone().into()), label(&rms.clone().into())];
+    let series = (names.iter().zip(&rates))
+        .map(|(name, rate)| Series::new(name.clone(), at_steps(rate, EVERY, EVERY)))
+        .collect();
+    Picture::Lines {
+        name: "mnist_rate",
+        plot: chart(
+            &format!(
+                "MNIST (784-64-10, batch {BATCH}): median effective rate of the first layer's weights"
+            ),
+            "effective rate",
+            true,
+            series,
+        ),
+    }
+}
+
 /// Runs this experiment and that of `mnist_noise.rs` (loads MNIST once, downloading it if
 /// needed): two verdicts, three pictures.
 ///
 /// # Errors
 /// If MNIST cannot be obtained or loaded, or a setting is invalid.
 pub fn check() -> Result<Checked, Box<dyn Error>> {
+    println!("  loading MNIST…");
     let mnist = data::mnist()?;
     // The rates `train` starts these two from on this network.
     let lr = |a: optim::Algorithm| crate::training::recommended_lr(&a).map_or(0.01, |(lr, _)| lr);
@@ -147,6 +195,7 @@ pub fn check() -> Result<Checked, Box<dyn Error>> {
     };
     let (ada_lr, ada_eps) = (ada.lr as f64, ada.eps as f64);
     let (rms_lr, rms_eps) = (rms.lr as f64, rms.eps as f64);
+    let (ada_setting, rms_setting) = (ada.clone(), rms.clone());
     let (a, a_loss) = train(&mnist, ada, |g2| ada_lr / (g2 as f64 + ada_eps).sqrt())?;
     let (r, r_loss) = train(&mnist, rms, |g2| rms_lr / (g2 as f64 + rms_eps).sqrt())?;
     let ends = |v: &[f64], loss| RateEnds {
@@ -159,19 +208,7 @@ pub fn check() -> Result<Checked, Box<dyn Error>> {
         v.last().copied().unwrap_or(f64::NAN) / v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
     };
     let verdict = mnist_verdict(&ends(&a, a_loss), &ends(&r, r_loss), [half(&a), half(&r)]);
-    let mut picture = lines(
-        "mnist_rate",
-        "MNIST: median effective rate of the first layer's weights",
-        "effective rate",
-        true,
-        vec![("adagrad".to_string(), a), ("rmsprop".to_string(), r)],
-    );
-    // Point i was read after step (i + 1)·EVERY.
-    if let Picture::Lines { plot, .. } = &mut picture {
-        for p in plot.series.iter_mut().flat_map(|s| s.points.iter_mut()) {
-            p.0 = (p.0 + 1.0) * EVERY as f64;
-        }
-    }
+    let picture = rate_picture(&ada_setting, &rms_setting, [a, r]);
     let (noise_verdict, noise_pictures) = super::mnist_noise::check(&mnist)?;
     Ok(Checked {
         text: String::new(),

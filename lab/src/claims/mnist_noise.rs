@@ -28,8 +28,8 @@ use nn::{Module, Sequential};
 use optim::{Momentum, Sgd};
 
 use super::mnist::{total_steps, train_with};
-use super::{lines, Picture, Verdict};
-use crate::plot::Series;
+use super::{chart, label, Picture, Verdict};
+use crate::plot::{LinePlot, Series};
 
 /// Steps per coherence window.
 pub const WINDOW: usize = 50;
@@ -140,7 +140,10 @@ struct Curves {
 fn measure<R: optim::UpdateRule>(
     mnist: &data::Mnist,
     rule: R,
-) -> Result<(NoiseRun, Curves), Box<dyn Error>> {
+) -> Result<(NoiseRun, Curves), Box<dyn Error>>
+where
+    optim::Algorithm: From<R>,
+{
     let total = total_steps(mnist);
     let half = total / 2;
     let (mut from, mut prev) = (Vec::new(), Vec::new());
@@ -194,6 +197,18 @@ fn measure<R: optim::UpdateRule>(
 /// # Errors
 /// If a setting is invalid (a bug in this file).
 pub fn check(mnist: &data::Mnist) -> Result<(Verdict, Vec<Picture>), Box<dyn Error>> {
+    let (sgd, momentum) = settings();
+    let (s, s_curves) = measure(mnist, sgd)?;
+    let (m, m_curves) = measure(mnist, momentum)?;
+    let pictures = pictures(
+        [s_curves.coherence, m_curves.coherence],
+        [s_curves.test_loss, m_curves.test_loss],
+    );
+    Ok((mnist_noise_verdict(&s, &m), pictures))
+}
+
+/// The two settings compared: SGD at λ = [`SGD_LR`], Momentum at λ(1 − μ) with μ = [`MU`].
+fn settings() -> (Sgd, Momentum) {
     let sgd = Sgd {
         lr: SGD_LR,
         ..Sgd::default()
@@ -203,41 +218,41 @@ pub fn check(mnist: &data::Mnist) -> Result<(Verdict, Vec<Picture>), Box<dyn Err
         momentum: MU,
         ..Momentum::default()
     };
-    let (s, s_curves) = measure(mnist, sgd)?;
-    let (m, m_curves) = measure(mnist, momentum)?;
-    let labels = [
-        ("sgd", format!("sgd λ={SGD_LR}")),
-        ("momentum", format!("momentum λ={MOMENTUM_LR} μ={MU}")),
-    ];
-    let picture = |name, title: String, y_label, y_min, curves: [Vec<(f64, f64)>; 2]| {
-        let mut picture = lines(name, &title, y_label, false, Vec::new());
-        if let Picture::Lines { plot, .. } = &mut picture {
-            plot.y_min = y_min;
-            for ((optimizer, label), points) in labels.iter().zip(curves) {
-                plot.series.push(Series {
-                    name: label.clone(),
-                    points,
-                    color: Some(crate::plot::color_of(optimizer)),
-                });
-            }
-        }
-        picture
+    (sgd, momentum)
+}
+
+/// The pictures of the coherence over the whole run and of the test loss over the second
+/// epoch, from `(step, value)` curves of SGD then Momentum, the lines named by their settings.
+pub fn pictures(coherence: [Vec<(f64, f64)>; 2], test_loss: [Vec<(f64, f64)>; 2]) -> Vec<Picture> {
+    let (sgd, momentum) = settings();
+    let names = [label(&sgd.into()), label(&momentum.into())];
+    let picture = |name, title: String, y_label: &str, y_min, curves: [Vec<(f64, f64)>; 2]| {
+        let series = (names.iter().zip(["sgd", "momentum"]).zip(curves))
+            .map(|((label, optimizer), points)| Series {
+                color: Some(crate::plot::color_of(optimizer)),
+                ..Series::new(label.clone(), points)
+            })
+            .collect();
+        let plot = LinePlot {
+            y_min,
+            ..chart(&title, y_label, false, series)
+        };
+        Picture::Lines { name, plot }
     };
-    let pictures = vec![
+    vec![
         picture(
             "mnist_noise",
             format!("MNIST: coherence of the first layer's updates over {WINDOW} steps"),
             "|sum of the steps| / sum of |step|",
             Some(0.0),
-            [s_curves.coherence, m_curves.coherence],
+            coherence,
         ),
         picture(
             "mnist_test_loss",
             format!("MNIST, second epoch: loss on the full test set every {EVAL_EVERY} steps"),
             "test loss",
             None,
-            [s_curves.test_loss, m_curves.test_loss],
+            test_loss,
         ),
-    ];
-    Ok((mnist_noise_verdict(&s, &m), pictures))
+    ]
 }

@@ -9,7 +9,9 @@
 //! prints both. The spread is measured over the second half of each run, after the paths have
 //! reached the minimum.
 
-use super::{course, Checked, Picture, Verdict};
+use optim::UpdateRule;
+
+use super::{course, label, Checked, Picture, Verdict};
 use crate::surfaces::Surface;
 use crate::trajectory::{run_noisy, Noise, Trajectory, TrajectoryError};
 
@@ -89,26 +91,14 @@ pub fn noise_verdict(n: &NoiseNumbers) -> Verdict {
 /// [`TrajectoryError`] if a run fails (a bug in the settings).
 pub fn check() -> Result<Checked, TrajectoryError> {
     let settings = [
-        (
-            "sgd λ=0.1",
-            "sgd",
-            course("sgd", Some(0.1), None, None, None),
-        ),
-        (
-            "momentum λ=0.01 μ=0.9",
-            "momentum",
-            course("momentum", Some(0.01), Some(0.9), None, None),
-        ),
-        (
-            "sgd λ=0.01",
-            "sgd",
-            course("sgd", Some(0.01), None, None, None),
-        ),
+        course("sgd", Some(0.1), None, None, None),
+        course("momentum", Some(0.01), Some(0.9), None, None),
+        course("sgd", Some(0.01), None, None, None),
     ];
     let min = Surface::Booth.minima()[0];
     let mut spreads = Vec::new();
     let mut tracks = Vec::new();
-    for (label, kind, h) in &settings {
+    for h in &settings {
         let paths = (0..SEEDS)
             .map(|seed| {
                 let noise = Some(Noise { sigma: SIGMA, seed });
@@ -116,7 +106,7 @@ pub fn check() -> Result<Checked, TrajectoryError> {
             })
             .collect::<Result<Vec<_>, _>>()?;
         spreads.push(spread(&paths, min, 0.0, STEPS / 2));
-        tracks.push((label.to_string(), *kind, paths[0].points.clone()));
+        tracks.push((label(h), h.name(), paths[0].points.clone()));
     }
     // The picture shows the two settings of the verdict; SGD at λ = 0.01 shares SGD's colour.
     tracks.truncate(2);

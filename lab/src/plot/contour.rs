@@ -7,6 +7,15 @@
 
 use crate::surfaces::View;
 
+/// One contour line: a level, and the segments of one connected piece of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContourLine {
+    /// The level's index in the levels the line was traced for.
+    pub level: usize,
+    /// Its segments `(from, to)`, in no particular order along the line.
+    pub segments: Vec<([f64; 2], [f64; 2])>,
+}
+
 /// Samples of a function on a regular grid.
 #[derive(Debug, Clone)]
 pub struct Grid {
@@ -70,6 +79,75 @@ impl Grid {
                 .map(|k| lo + (hi - lo) * k as f64 / (count + 1) as f64)
                 .collect()
         }
+    }
+
+    /// About `count` levels at round values (so that their labels read `0.5`, `20`, `1e-3`):
+    /// 1 to 9, 1-2-5 or 1-3 times the powers of ten, or the powers of ten alone (whichever
+    /// count is nearest `count`) when the
+    /// function is positive somewhere and never negative, as [`Grid::levels`]; round linear
+    /// steps otherwise. The extreme values themselves are not levels.
+    ///
+    /// ```
+    /// use lab::plot::contour::Grid;
+    /// let g = Grid::sample(|x, y| x * x + y * y, [[-3.0, 3.0], [-3.0, 3.0]], 61, 61);
+    /// // Values from 0.01 (next to the minimum) to 18: six levels asked, 1 and 3 times the
+    /// // powers of ten come nearest.
+    /// assert_eq!(g.nice_levels(6), vec![0.03, 0.1, 0.3, 1.0, 3.0, 10.0]);
+    /// ```
+    pub fn nice_levels(&self, count: usize) -> Vec<f64> {
+        let finite = || self.values.iter().copied().filter(|v| v.is_finite());
+        let lo = finite().fold(f64::INFINITY, f64::min);
+        let hi = finite().fold(f64::NEG_INFINITY, f64::max);
+        if lo >= hi || count == 0 {
+            return Vec::new();
+        }
+        if lo >= 0.0 {
+            let floor = finite().filter(|&v| v > 0.0).fold(f64::INFINITY, f64::min);
+            super::ticks::levels(floor.max(hi * 1e-6), hi, count, true)
+        } else {
+            super::ticks::levels(lo, hi, count, false)
+        }
+    }
+
+    /// The contour lines: the segments of [`Grid::segments`] joined where they share an end,
+    /// one [`ContourLine`] per connected piece.
+    pub fn lines(&self, levels: &[f64]) -> Vec<ContourLine> {
+        let segments = self.segments(levels);
+        // A crossing shared by two cells is computed in each from the same two corners, so
+        // the two copies agree to round-off: a key a millionth of a cell wide joins them.
+        let cell = |v: &[f64]| (v[v.len() - 1] - v[0]) / (v.len() - 1) as f64 * 1e-6;
+        let (qx, qy) = (cell(&self.xs), cell(&self.ys));
+        let key =
+            |l: usize, p: [f64; 2]| (l, (p[0] / qx).round() as i64, (p[1] / qy).round() as i64);
+        let mut parent: Vec<usize> = (0..segments.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let mut seen = std::collections::HashMap::new();
+        for (i, &(l, a, b)) in segments.iter().enumerate() {
+            for p in [a, b] {
+                if let Some(&j) = seen.get(&key(l, p)) {
+                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[ri] = rj;
+                } else {
+                    seen.insert(key(l, p), i);
+                }
+            }
+        }
+        let mut groups: std::collections::BTreeMap<usize, ContourLine> = Default::default();
+        for (i, &(level, a, b)) in segments.iter().enumerate() {
+            let r = root(&mut parent, i);
+            let line = groups.entry(r).or_insert_with(|| ContourLine {
+                level,
+                segments: Vec::new(),
+            });
+            line.segments.push((a, b));
+        }
+        groups.into_values().collect()
     }
 
     /// The contour segments of every level, as `(level index, from, to)`.
