@@ -6,7 +6,10 @@
 
 use std::path::Path;
 
+use optim::UpdateRule;
+
 use super::analysis::{Analysis, OptimizerAnalysis, ProblemAnalysis};
+use super::plan::value_text;
 use super::problem::Problem;
 use super::stats::Summary;
 use crate::plot::{color_of, LinePlot, Series};
@@ -30,8 +33,14 @@ pub fn draw(analysis: &Analysis, dir: &Path) -> Result<Vec<(String, String)>, Re
     };
     for p in &analysis.problems {
         draw(format!("curves_{}", p.problem), Some(curves(p)))?;
-        draw(format!("sensitivity_{}", p.problem), Some(sensitivity(analysis, p)))?;
-        draw(format!("expected_best_{}", p.problem), Some(expected_best(p)))?;
+        draw(
+            format!("sensitivity_{}", p.problem),
+            Some(sensitivity(analysis, p)),
+        )?;
+        draw(
+            format!("expected_best_{}", p.problem),
+            Some(expected_best(p)),
+        )?;
     }
     draw("profile".to_string(), profile(analysis))?;
     Ok(drawn)
@@ -86,13 +95,17 @@ fn curves(p: &ProblemAnalysis) -> LinePlot {
             Series {
                 color: Some(color_of(&o.name)),
                 band,
-                ..Series::new(format!("{} λ={}", o.name, value_of(o)), points)
+                ..Series::new(format!("{} {}={}", o.name, symbol(o), value_of(o)), points)
             }
         })
         .collect();
     let target = shown(problem, p.budget.target);
     LinePlot {
-        title: format!("{}: tuned, median and quartiles of {} seeds", problem, seeds(p)),
+        title: format!(
+            "{}: tuned, median and quartiles of {} seeds",
+            problem,
+            seeds(p)
+        ),
         x_label: "step".into(),
         y_label: y_label(problem).into(),
         log_y: true,
@@ -110,43 +123,88 @@ fn sensitivity(a: &Analysis, p: &ProblemAnalysis) -> LinePlot {
         let center = a.plan.center(&o.name);
         let color = Some(color_of(&o.name));
         let relative = |v: f64| v / center;
-        // A diverged run is drawn at the top of the axis' range: worse than anything finite.
-        let worst = (o.tuning.iter())
-            .filter_map(|t| t.2)
-            .map(|v| shown(problem, v))
-            .fold(0.0, f64::max);
-        let at = |val: Option<f64>| val.map_or(worst * 1.5, |v| shown(problem, v));
-        let runs: Vec<(f64, f64)> = o.tuning.iter().map(|&(v, _, val)| (relative(v), at(val))).collect();
+        let at = |val: Option<f64>| val.map_or(diverged_at(p), |v| shown(problem, v));
+        let runs: Vec<(f64, f64)> = o
+            .tuning
+            .iter()
+            .map(|&(v, _, val)| (relative(v), at(val)))
+            .collect();
         let mut values: Vec<f64> = o.tuning.iter().map(|t| t.0).collect();
         values.dedup();
         let means: Vec<(f64, f64)> = (values.iter())
             .map(|&v| {
-                let ys: Vec<f64> = runs.iter().filter(|r| r.0 == relative(v)).map(|r| r.1).collect();
+                let ys: Vec<f64> = runs
+                    .iter()
+                    .filter(|r| r.0 == relative(v))
+                    .map(|r| r.1)
+                    .collect();
                 (relative(v), ys.iter().sum::<f64>() / ys.len() as f64)
             })
             .collect();
         let chosen = o.choice.as_ref().map(|c| c.value);
+        let symbol = a.plan.symbol(&o.name);
+        let center_text = value_text(center);
         let label = match chosen {
-            Some(c) => format!("{} (×1 = {center}); chosen {c}", o.name),
-            None => format!("{} (×1 = {center})", o.name),
+            Some(c) => format!(
+                "{} (×1: {symbol}={center_text}); chosen {}",
+                o.name,
+                value_text(c)
+            ),
+            None => format!("{} (×1: {symbol}={center_text})", o.name),
         };
-        series.push(Series { color, markers: true, ..Series::new(label, means.clone()) });
-        series.push(Series { color, scatter: true, ..Series::new("", runs) });
+        series.push(Series {
+            color,
+            markers: true,
+            ..Series::new(label, means.clone())
+        });
+        series.push(Series {
+            color,
+            scatter: true,
+            ..Series::new("", runs)
+        });
         if let Some(c) = chosen {
-            let point: Vec<(f64, f64)> = means.iter().copied().filter(|m| m.0 == relative(c)).collect();
-            series.push(Series { color, scatter: true, markers: true, ..Series::new("", point) });
+            let point: Vec<(f64, f64)> = means
+                .iter()
+                .copied()
+                .filter(|m| m.0 == relative(c))
+                .collect();
+            series.push(Series {
+                color,
+                scatter: true,
+                rings: true,
+                ..Series::new("", point)
+            });
         }
     }
+    let mut hlines = vec![(shown(problem, p.budget.target), "target".to_string())];
+    if p.optimizers
+        .iter()
+        .any(|o| o.tuning.iter().any(|t| t.2.is_none()))
+    {
+        hlines.push((diverged_at(p), "diverged".to_string()));
+    }
     LinePlot {
-        title: format!("{problem}: sensitivity to the tuned value (dots: runs; line: their mean)"),
+        title: format!("{problem}: sensitivity to the tuned value (dots: runs; line: their mean; ring: chosen)"),
         x_label: "tuned value ÷ the rate train starts from (log); AdaDelta (course): ε ÷ 1e-6".into(),
         y_label: y_label(problem).into(),
         log_x: true,
         log_y: true,
         series,
-        hlines: vec![(shown(problem, p.budget.target), "target".into())],
+        hlines,
         ..Default::default()
     }
+}
+
+/// Where a diverged tuning run is drawn: at error 1 (accuracy 0, as the tables count it), or
+/// for a loss a fifth above the largest finite one of the problem's tuning runs.
+fn diverged_at(p: &ProblemAnalysis) -> f64 {
+    if p.problem.higher_is_better() {
+        return 1.0;
+    }
+    let finite = (p.optimizers.iter())
+        .flat_map(|o| o.tuning.iter().filter_map(|t| t.2))
+        .fold(0.0, f64::max);
+    1.2 * finite
 }
 
 /// Expected best validation metric after k tuning trials.
@@ -158,7 +216,10 @@ fn expected_best(p: &ProblemAnalysis) -> LinePlot {
             let points = (o.expected_best.iter().enumerate())
                 .map(|(i, &v)| ((i + 1) as f64, shown(problem, v)))
                 .collect();
-            Series { color: Some(color_of(&o.name)), ..Series::new(o.name.clone(), points) }
+            Series {
+                color: Some(color_of(&o.name)),
+                ..Series::new(o.name.clone(), points)
+            }
         })
         .collect();
     LinePlot {
@@ -177,12 +238,25 @@ fn profile(a: &Analysis) -> Option<LinePlot> {
     let profile = a.profile.as_ref()?;
     let series = (a.plan.optimizers.iter().zip(&profile.fractions))
         .map(|(name, fractions)| {
-            let points = profile.taus.iter().copied().zip(fractions.iter().copied()).collect();
-            Series { color: Some(color_of(name)), ..Series::new(name.clone(), points) }
+            // A staircase: the fraction holds from one τ to the next.
+            let mut points = Vec::new();
+            for (t, &f) in fractions.iter().enumerate() {
+                points.push((profile.taus[t], f));
+                if let Some(&next) = profile.taus.get(t + 1) {
+                    points.push((next, f));
+                }
+            }
+            Series {
+                color: Some(color_of(name)),
+                ..Series::new(name.clone(), points)
+            }
         })
         .collect();
     Some(LinePlot {
-        title: format!("performance profile over {} problems: median steps to target", a.problems.len()),
+        title: format!(
+            "performance profile over {} problems: median steps to target",
+            a.problems.len()
+        ),
         x_label: "τ: within this factor of the fastest (log)".into(),
         y_label: "fraction of problems".into(),
         log_x: true,
@@ -193,9 +267,21 @@ fn profile(a: &Analysis) -> Option<LinePlot> {
 
 /// The value an optimizer's tuned runs used.
 fn value_of(o: &OptimizerAnalysis) -> String {
-    o.tuned.value.map_or("?".to_string(), |v| v.to_string())
+    o.tuned.value.map_or("?".to_string(), value_text)
+}
+
+/// `λ`, or `ε` for an optimizer without λ (from its tuned runs' settings).
+fn symbol(o: &OptimizerAnalysis) -> &'static str {
+    match o.tuned.results.first() {
+        Some(r) if r.optimizer.lr().is_none() => "ε",
+        _ => "λ",
+    }
 }
 
 fn seeds(p: &ProblemAnalysis) -> usize {
-    p.optimizers.iter().map(|o| o.tuned.results.len()).max().unwrap_or(0)
+    p.optimizers
+        .iter()
+        .map(|o| o.tuned.results.len())
+        .max()
+        .unwrap_or(0)
 }

@@ -234,6 +234,15 @@ impl Plan {
         })
     }
 
+    /// What the grid of `name` tunes: `λ`, or `ε` for a rule without λ.
+    pub fn symbol(&self, name: &str) -> &'static str {
+        if self.defaults(name).lr().is_some() {
+            "λ"
+        } else {
+            "ε"
+        }
+    }
+
     /// The default of what the grid of `name` tunes: its λ, or its ε.
     pub fn default_value(&self, name: &str) -> f64 {
         let optimizer = self.defaults(name);
@@ -244,6 +253,15 @@ impl Plan {
                 .or_else(|| tuned_eps(&optimizer))
                 .expect("λ or ε"),
         ))
+    }
+}
+
+/// A tuned value as the report writes it: `0.1`, `0.00464`, `3.16e-5`.
+pub fn value_text(v: f64) -> String {
+    if (1e-3..1e4).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
     }
 }
 

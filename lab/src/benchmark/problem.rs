@@ -114,7 +114,7 @@ impl Problem {
             (Problem::MnistMlp, true) => (2000, 0.93),
             (Problem::FmnistMlp, true) => (2000, 0.78),
             (Problem::MnistLogreg, true) => (2000, 0.88),
-            (Problem::QuadraticDeep, true) => (0, 120.0),
+            (Problem::QuadraticDeep, true) => (0, 100.0),
             _ => (val_split, target),
         };
         Budget {

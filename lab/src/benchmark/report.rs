@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::analysis::{analyze, Analysis, OptimizerAnalysis, ProblemAnalysis, Runs, ALPHA};
 use super::pictures;
-use super::plan::Plan;
+use super::plan::{value_text, Plan};
 use super::problem::Problem;
 use super::results::ResultsDir;
 use optim::UpdateRule;
@@ -208,7 +208,7 @@ fn plan_paragraph(plan: &Plan) -> String {
         );
     } else {
         let values: Vec<String> = (plan.optimizers.iter())
-            .map(|n| format!("{n} {}", plan.grid(n)[0]))
+            .map(|n| format!("{n} {} {}", plan.symbol(n), value_text(plan.grid(n)[0])))
             .collect();
         text += &format!(
             "No tuning: {} seeds ({}) of one value each ({})",
@@ -238,7 +238,7 @@ fn tuned_name(plan: &Plan, name: &str) -> String {
     } else {
         "ε (it has no λ)"
     };
-    format!("{what} around {}", plan.center(name))
+    format!("{what} around {}", value_text(plan.center(name)))
 }
 
 const READING: &str = "## How to read this report\n\n\
@@ -269,6 +269,28 @@ fn overview(md: &mut String, a: &Analysis, profile: Option<String>) {
         for p in &a.problems {
             let rank = p.tuned.as_ref().and_then(|c| c.rank_of(name));
             let _ = write!(md, " {} |", rank.map_or("—".to_string(), |r| r.to_string()));
+        }
+        md.push('\n');
+    }
+    md.push_str("\nMedian steps to each problem's target (tuned runs; — when half the seeds or more never reached it), what the performance profile is drawn from:\n\n");
+    let _ = write!(md, "| optimizer |");
+    for p in &a.problems {
+        let _ = write!(md, " {} |", p.problem);
+    }
+    md.push_str("\n|---|");
+    md.push_str(&"---|".repeat(a.problems.len()));
+    md.push('\n');
+    for (i, name) in a.plan.optimizers.iter().enumerate() {
+        let _ = write!(md, "| {name} |");
+        for p in &a.problems {
+            let median = p.optimizers[i].tuned.steps.as_ref().map(|s| s.median);
+            let _ = write!(
+                md,
+                " {} |",
+                median
+                    .filter(|m| m.is_finite())
+                    .map_or("—".to_string(), |m| format!("{m:.0}"))
+            );
         }
         md.push('\n');
     }
@@ -327,7 +349,7 @@ fn problem_section(
             o.name,
             o.choice.as_ref().map_or("—".to_string(), |c| format!(
                 "{}{}",
-                c.value,
+                value_text(c.value),
                 edge_note(plan, &o.name, c.value)
             )),
             summary_cell(o.tuned.test.as_ref(), |v| metric(problem, v)),
@@ -390,7 +412,7 @@ fn one_shot(md: &mut String, p: &ProblemAnalysis) {
             "| {} | {} | {} | {}{} | {} | {} | {} |",
             rank.map_or("—".to_string(), |r| r.to_string()),
             o.name,
-            o.defaults.value.map_or("—".to_string(), |v| v.to_string()),
+            o.defaults.value.map_or("—".to_string(), value_text),
             summary_cell(o.defaults.test.as_ref(), |v| metric(problem, v)),
             loss_cell(problem, &o.defaults),
             steps_cell(&o.defaults),
@@ -421,7 +443,7 @@ fn tuning(
     let problem = p.problem;
     md.push_str("### Tuning\n\n");
     if let Some(name) = picture(&format!("sensitivity_{problem}")) {
-        let _ = writeln!(md, "![sensitivity to λ]({name})\n\nFinal validation {} against the tuned value, relative to each optimizer's starting value (log axis): every tuning run a point, the line through their means, the chosen value circled. Flat and wide is forgiving; a narrow peak needs tuning.\n", problem.metric());
+        let _ = writeln!(md, "![sensitivity to λ]({name})\n\nFinal validation {} against the tuned value, relative to each optimizer's starting value (log axis): every tuning run a point, the line through their means, the chosen value circled, a run that diverged on the line marked \"diverged\". Flat and wide is forgiving; a narrow valley needs tuning.\n", problem.metric());
     }
     if let Some(name) = picture(&format!("expected_best_{problem}")) {
         let _ = writeln!(md, "![expected best]({name})\n");

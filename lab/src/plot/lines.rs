@@ -100,6 +100,8 @@ pub struct Series {
     pub markers: bool,
     /// Only dots, no line (a scatter: one point per seed).
     pub scatter: bool,
+    /// A ring around each point (a chosen value among the others).
+    pub rings: bool,
 }
 
 impl Series {
@@ -569,6 +571,12 @@ impl LinePlot {
                 let dot = color(i).filled();
                 chart
                     .draw_series(points.iter().map(|&p| Circle::new(p, 3, dot)))
+                    .map_err(|x| e(&x))?;
+            }
+            if s.rings {
+                let ring = color(i).stroke_width(2);
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 8, ring)))
                     .map_err(|x| e(&x))?;
             }
         }
