@@ -500,3 +500,40 @@ fn a_finished_run_has_the_numbers_train_gets_for_it() {
     assert_eq!(without_seconds(&lab_csv), without_seconds(&train_csv));
     let _ = std::fs::remove_dir_all(cwd);
 }
+
+#[test]
+fn a_request_naming_another_site_is_refused() {
+    let base = server();
+    let url = format!("{base}/api/surfaces");
+    let (status, body) = answer(ureq::get(&url).set("Host", "attacker.example").call());
+    assert_eq!(status, 403, "{body}");
+    let stop = format!("{base}/api/mnist/stop");
+    let from = ureq::post(&stop).set("Origin", "http://attacker.example");
+    let (status, body) = answer(from.call());
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(get(&url).0, 200);
+}
+
+#[test]
+fn the_program_prints_its_address_first_and_warns_off_loopback() {
+    use std::process::Stdio;
+    let mut lab = Command::new(example_program("lab"))
+        .args(["--host", "0.0.0.0", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lab starts");
+    let mut first = String::new();
+    let stdout = lab.stdout.take().expect("piped");
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("a first line");
+    let _ = lab.kill();
+    let out = lab.wait_with_output().expect("lab ends");
+    assert!(first.starts_with("lab: http://127.0.0.1:"), "{first}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: --host 0.0.0.0 is not a loopback address"),
+        "{stderr}"
+    );
+}

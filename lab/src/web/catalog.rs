@@ -34,13 +34,18 @@ fn surface_json(s: Surface) -> Value {
     json!({
         "name": s.name(),
         "view": view,
-        "start": s.default_start(),
+        "start": s.default_start().map(short),
         "minima": s.minima(),
         "local_minima": s.local_minima(),
         "min_value": s.min_value(),
         "levels": levels,
         "contours": lines,
     })
+}
+
+/// An `f32` as the number its shortest text names: 0.001, not 0.0010000000474974513.
+pub fn short(v: f32) -> f64 {
+    v.to_string().parse().unwrap_or(f64::NAN)
 }
 
 /// The seven optimizers: name, summary, colour, and for each form it has, the options it

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use optim::{Algorithm, UpdateRule};
 use serde_json::{json, Value};
 
-use super::catalog::options_json;
+use super::catalog::{options_json, short};
 use crate::claims::{self, check_more, course, experiments, run_experiment, tune, Experiment};
 use crate::claims::{heavy_ball, noise};
 use crate::surfaces::Surface;
@@ -109,9 +109,9 @@ pub fn claims_json() -> Result<String, String> {
                 "held": v.held,
                 "evidence": v.evidence,
                 "function": s.as_ref().map(|s| s.surface.name()),
-                "start": s.as_ref().map(|s| s.start),
+                "start": s.as_ref().map(|s| s.start.map(short)),
                 "steps": s.as_ref().map(|s| s.steps),
-                "noise": s.as_ref().and_then(|s| s.noise.map(|n| n.0)),
+                "noise": s.as_ref().and_then(|s| s.noise.map(|n| short(n.0))),
                 "seed": s.as_ref().and_then(|s| s.noise.map(|n| n.1)),
                 "runs": runs,
                 "note": s.as_ref().map_or("", |s| s.note.as_str()),

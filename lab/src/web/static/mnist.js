@@ -120,7 +120,7 @@ const Mnist = (() => {
     const values = acc.flatMap((s) => s.points.map((p) => p[1]));
     const epochs = Math.max(1, ...shown.map((r) => r.epochs.length));
     lineChart($("m-acc"), acc, { xLabel: "epoch", yLabel: "validation accuracy (%)", id: "macc", empty: "validation accuracy after each epoch",
-      xMin: 0, xMax: epochs, yMin: Math.floor(Math.min(...values) - 1), yMax: Math.min(100, Math.ceil(Math.max(...values) + 1)) });
+      xMin: 0.7, xMax: epochs + 0.3, xTicks: Array.from({ length: epochs }, (_, i) => i + 1), yMin: Math.floor(Math.min(...values) - 1), yMax: Math.min(100, Math.ceil(Math.max(...values) + 1)) });
     table();
   }
 

@@ -101,7 +101,7 @@ function pathData(points, sx, sy) {
 }
 
 // A line chart: series = [{name, color, points: [[x, y], …], markers, dashed}];
-// opts = {xLabel, yLabel, logY, xMin, xMax (widen the x range), yMin, yMax, id}. Log charts drop points ≤ 0.
+// opts = {xLabel, yLabel, logY, xMin, xMax (widen the x range), xTicks, yMin, yMax, id}. Log charts drop points ≤ 0.
 function lineChart(svg, series, opts) {
   clear(svg);
   const box = plotBox(svg);
@@ -120,7 +120,7 @@ function lineChart(svg, series, opts) {
   if (y1 === y0) { y0 = opts.logY ? y0 / 2 : y0 - 1; y1 = opts.logY ? y1 * 2 : y1 + 1; }
   const sx = scale(x0, x1, box.left, box.right);
   const sy = scale(y0, y1, box.bottom, box.top, opts.logY);
-  drawAxes(svg, box, sx, sy, ticks(x0, x1), opts.logY ? logTicks(y0, y1) : ticks(y0, y1), opts.xLabel, opts.yLabel);
+  drawAxes(svg, box, sx, sy, opts.xTicks || ticks(x0, x1), opts.logY ? logTicks(y0, y1) : ticks(y0, y1), opts.xLabel, opts.yLabel);
   const clip = clipTo(svg, box, `${opts.id || "chart"}-clip`);
   const g = svgEl("g", { "clip-path": clip }, svg);
   for (const s of series) {
