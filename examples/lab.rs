@@ -17,7 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use lab::web::{self, Settings};
 
 /// The options of `lab`.
@@ -43,13 +43,8 @@ struct Options {
 fn main() -> ExitCode {
     lab::program::main_wrapper(|| {
         // Parse.
-        let options = lab::program::parse_args_from(
-            <Options as clap::CommandFactory>::command(),
-            &std::env::args_os().collect::<Vec<_>>(),
-            |_| None,
-        );
-        let options = <Options as clap::FromArgMatches>::from_arg_matches(&options)
-            .map_err(|e| (2, e.to_string()))?;
+        let matches = lab::program::parse_args(Options::command());
+        let options = Options::from_arg_matches(&matches).map_err(|e| (2, e.to_string()))?;
         if !options.host.is_loopback() {
             eprintln!(
                 "warning: --host {} is not a loopback address: anyone who can reach this \

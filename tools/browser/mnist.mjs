@@ -36,6 +36,17 @@ try {
   check(link === 1, "the runs table links its CSV files");
   await page.waitForTimeout(200);
   await page.screenshot({ path: `${shots}/lab_mnist.png` });
+
+  // The stop button stops a longer run, which stays in the table, marked stopped.
+  await page.locator("#m-opt-momentum").uncheck();
+  await page.selectOption("#m-epochs", "3");
+  await page.fill("#m-batch", "32");
+  await page.locator("#m-start").click();
+  await page.waitForFunction(() => window.lab.mnist.state.runs.length === 3 && window.lab.mnist.state.runs[2].steps.length >= 2, null, { timeout: 60000 });
+  await page.locator("#m-stop").click();
+  await page.waitForFunction(() => window.lab.mnist.state.runs[2].status === "stopped", null, { timeout: 30000 });
+  const stopped = await page.locator('#m-runs tr[data-run="3"] .status').textContent();
+  check(stopped === "stopped", "the stop button stops the run, which stays listed as stopped");
   check(errors.length === 0, `no error in the page's console (${errors.join("; ")})`);
 } finally {
   await close();

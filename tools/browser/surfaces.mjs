@@ -46,6 +46,14 @@ try {
   console.log(`timing: new start (${all7.computed} paths recomputed × ${all7.steps} steps): server ${all7.server_ms.toFixed(1)} ms, redraw ${all7.draw_ms.toFixed(1)} ms, input to picture ${all7.total_ms.toFixed(1)} ms`);
   check(all7.computed === 7, "a new start recomputes all seven paths");
 
+  // Animate replays the race: part-way through, the paths are drawn up to an earlier step.
+  await page.locator("#animate").click();
+  await page.waitForTimeout(800);
+  const midway = await pathOf();
+  await page.waitForFunction(() => document.querySelector("#animate").textContent === "Animate", null, { timeout: 10000 });
+  const replayed = await pathOf();
+  check(midway.count < replayed.count && replayed.count === json.points.length, `animate replays the race (${midway.count} of ${replayed.count} points drawn after 0.8 s)`);
+
   // A claim: one click loads its settings and shows its verdict.
   const claims = await page.locator("#claims button").count();
   check(claims >= 16, `the claims of trajectories --all are listed (${claims})`);

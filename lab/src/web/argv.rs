@@ -4,9 +4,10 @@
 //!
 //! ```
 //! use lab::web::{request_argv, Params};
-//! let params = Params::from([("function".into(), "beale".into()), ("lr".into(), "0.05".into())]);
+//! let params = Params::from([("function".into(), "beale".into()), ("lr".into(), "5e-2".into())]);
 //! let argv = request_argv("trajectories", &params, &["function", "lr"], &[]).unwrap();
-//! assert_eq!(argv, ["trajectories", "--function=beale", "--lr=0.05"].map(std::ffi::OsString::from));
+//! let words = ["trajectories", "--function=beale", "--lr=5e-2"];
+//! assert_eq!(argv, words.map(std::ffi::OsString::from));
 //! let unknown = Params::from([("out".into(), "/etc/passwd".into())]);
 //! assert!(request_argv("trajectories", &unknown, &["lr"], &[]).unwrap_err().contains("`out`"));
 //! ```

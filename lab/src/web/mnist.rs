@@ -1,11 +1,13 @@
 //! The MNIST page's runs: `train`'s [`Trainer`] on a command line made from the page's
 //! settings (so `train`'s checks and messages), capped so that a run takes minutes, one at a
-//! time per server, streaming its loss every [`super::stream::STREAM_EVERY`] steps and its validation
+//! time per server (a second start is refused with a message; the page queues its optimizers
+//! itself), streaming its loss every [`super::stream::STREAM_EVERY`] steps and its validation
 //! accuracy at each epoch's end. A run stops when its page goes away (the stream's receiver is
 //! dropped) or on the stop button; the last [`KEPT_RUNS`] runs are kept, in memory only.
 
 use std::collections::VecDeque;
 use std::ffi::OsString;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -41,6 +43,7 @@ pub fn caps_text() -> String {
     )
 }
 
+/// What a request may set, besides the optimizer's own options (never where to write or read).
 const RUN_OPTIONS: [&str; 7] = [
     "optimizer",
     "hidden",
@@ -60,8 +63,11 @@ pub struct Mnist {
 
 #[derive(Default)]
 struct State {
+    /// The run in progress: its number, label and stop flag.
     running: Option<(u64, String, Arc<AtomicBool>)>,
+    /// The last [`KEPT_RUNS`] runs that ended, oldest first.
     kept: VecDeque<RunRecord>,
+    /// The number of the last run started.
     next: u64,
 }
 
@@ -101,19 +107,17 @@ impl Mnist {
         check_caps(&args).map_err(|m| (400, m))?;
         let mut state = self.state();
         if let Some((id, label, _)) = &state.running {
-            return Err((
-                409,
-                format!(
-                "run {id} ({label}) is in progress: the lab trains one MNIST run at a time; stop \
-                 it or wait for it to end"
-            ),
-            ));
+            let message = format!(
+                "run {id} ({label}) is in progress: the lab trains one MNIST run at a time; \
+                 stop it or wait for it to end"
+            );
+            return Err((409, message));
         }
         state.next += 1;
         let run = &args.run;
         let sizes: Vec<String> = run
             .model
-            .sizes(784, 10)
+            .sizes(crate::cli::IMAGE_PIXELS, crate::cli::CLASSES)
             .iter()
             .map(usize::to_string)
             .collect();
@@ -191,10 +195,10 @@ impl Mnist {
         let dataset = data::Dataset::Mnist;
         let source = data::Source::from_env(dataset);
         let local = data::Source::local(self.data_dir.clone().or(source.dir), source.cache);
-        let dir = data::obtain(dataset, &local).map_err(|e| {
-            format!("{e} (run `cargo run --release --example train -- --fetch-only` once to download it)")
-        })?;
-        let loaded = Arc::new(Datasets::load(dataset, &dir, VAL_SPLIT).map_err(|e| e.to_string())?);
+        let fetch = "run `cargo run --release --example train -- --fetch-only` once to download it";
+        let dir = data::obtain(dataset, &local).map_err(|e| format!("{e} ({fetch})"))?;
+        let loaded = Datasets::load(dataset, &dir, VAL_SPLIT).map_err(|e| e.to_string())?;
+        let loaded = Arc::new(loaded);
         *data = Some(Arc::clone(&loaded));
         Ok(loaded)
     }
@@ -216,15 +220,18 @@ impl Mnist {
             record,
             recent: Vec::new(),
         };
-        let result = self.datasets().and_then(|data| {
-            let mut trainer = Trainer::new(args.run.clone(), data.input_size(), data.classes)
-                .map_err(|e| e.to_string())?;
+        // A panic (a bug) fails the run instead of leaving the server busy for ever.
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let data = self.datasets()?;
+            let (input, classes) = (data.input_size(), data.classes);
+            let mut trainer = Trainer::new(args.run, input, classes).map_err(|e| e.to_string())?;
             match trainer.fit(&data, &mut observer, None) {
                 Ok(()) => Ok(("finished", String::new())),
                 Err(e @ TrainError::Stopped { .. }) => Ok(("stopped", e.to_string())),
                 Err(e) => Err(e.to_string()),
             }
-        });
+        }))
+        .unwrap_or_else(|_| Err("the run panicked (a bug in the lab)".to_string()));
         let mut record = observer.record;
         (record.status, record.message) = match result {
             Ok((status, message)) => (status.to_string(), message),

@@ -4,7 +4,7 @@
 //!
 //! | route | what it answers |
 //! |---|---|
-//! | `GET /`, `/app.js`, … | the page, embedded in the program ([`assets`]) |
+//! | `GET /`, `/app.js`, … | the page, embedded in the program (`assets.rs`) |
 //! | `GET /api/surfaces` | every surface `trajectories` knows: view, default start, minima, contour lines |
 //! | `GET /api/optimizers` | the seven optimizers, each form's options and defaults, their colour |
 //! | `GET /api/trajectory?function=…&optimizer=…&lr=…` | one path: byte for byte what `trajectories … --json` prints |
@@ -14,19 +14,20 @@
 //! | `POST /api/mnist/stop` | stops the run in progress |
 //! | `GET /api/mnist/runs`, `/api/mnist/runs/{id}/steps.csv`, `/metrics.csv` | the last finished runs, as CSV made in memory |
 //!
-//! Every parameter becomes the command line of `trajectories` or `train` ([`argv`]), parsed by
-//! [`crate::trajectory::Cli::try_parse`] or [`crate::cli::train::TrainArgs::try_parse`]: the
-//! page gets the programs' own checks and messages. The server listens on 127.0.0.1 unless
-//! told otherwise, writes no file, keeps at most [`paths::CACHE_BYTES`] of computed paths
-//! and [`mnist::KEPT_RUNS`] finished runs, and trains one MNIST run at a time; a run stops
-//! when its page goes away.
+//! Every parameter becomes the command line of `trajectories` or `train` ([`request_argv`]),
+//! parsed by [`crate::trajectory::Cli::try_parse`] or
+//! [`crate::cli::train::TrainArgs::try_parse`]: the page gets the programs' own checks and
+//! messages. The server listens on 127.0.0.1 unless told otherwise, refuses requests from
+//! another site's page (and, on loopback, those naming another host), writes no file, keeps at
+//! most [`paths::CACHE_BYTES`] of computed paths and [`mnist::KEPT_RUNS`] finished runs, and
+//! trains one MNIST run at a time; a run stops when its page goes away.
 //!
 //! Files: `server.rs` (state, routes, start), `argv.rs` (a request as a command line),
 //! `catalog.rs` (the surfaces and optimizers offered), `paths.rs` (the paths, as
-//! `trajectories --json` computes them), `cache.rs` (the bounded cache of paths),
-//! `claims.rs` (the claims and what each ran), `mnist.rs` (the MNIST runs, one at a time),
-//! `stream.rs` (a run's events and record), `assets.rs` (the
-//! page's files), `static/` (the page: HTML, CSS and plain JavaScript that draws SVG).
+//! `trajectories --json` computes them), `cache.rs` (the bounded cache of paths), `claims.rs`
+//! (the claims and what each ran), `mnist.rs` (the MNIST runs, one at a time), `stream.rs` (a
+//! run's events and record), `assets.rs` (the page's files), `static/` (the page: HTML, CSS
+//! and plain JavaScript that draws SVG).
 
 mod argv;
 mod assets;
