@@ -1,6 +1,6 @@
-//! The programs' machinery: what `train`, `compare`, `benchmark`, `trajectories`, `autograd_tour`
-//! and `fc_mnist` (in `examples/`) share, each module named for what it does. A program reads top
-//! to bottom (parse, build, run, report); the work behind each of those steps is here.
+//! The programs' machinery: what `train`, `compare`, `benchmark`, `trajectories`, `lab`,
+//! `autograd_tour` and `fc_mnist` (in `examples/`) share, each module named for what it does. A
+//! program reads top to bottom (parse, build, run, report); the work behind each of those steps is here.
 //!
 //! | module | what it is | used by |
 //! |---|---|---|
@@ -15,6 +15,7 @@
 //! | [`cli`] | the command lines: the optimizer chosen by name with its own struct's options ([`cli::optimizer`]), `train`'s options ([`cli::train`]), `benchmark`'s and `compare`'s ([`cli::benchmark`], [`cli::compare`]), the data folder | `train`, `benchmark`, `compare`, `trajectories` ([`trajectory`]) |
 //! | [`serde_text`] | serde through a value's command-line text (`"relu"`, `"step:2:0.5"`) | [`training`] |
 //! | [`tour`] | the autograd tour: one expression, its graph drawn with every value and gradient, the backward pass, gradient checks, anomaly mode | `autograd_tour` |
+//! | [`web`] | the lab in a browser: a local server whose page draws the surfaces' paths as sliders move, the claims, and MNIST runs streamed as they train; its requests become the command lines of `trajectories` and `train` | `lab` |
 //! | [`program`] | what every program does around its work: [`program::main_wrapper`] (exit status, one `error:` line), [`program::parse_args`], [`program::fail`], [`program::stdout_is_closed`], the closed pipe ([`program::exit_quietly_on_closed_pipe`]), [`program::check_picture_path`] | every program |
 
 pub mod benchmark;
@@ -29,6 +30,7 @@ pub mod tour;
 pub mod training;
 pub mod trajectory;
 pub mod watch;
+pub mod web;
 
 /// The Rust code in README.md, compiled and run by `cargo test` so that the README stays true.
 #[cfg(doctest)]
