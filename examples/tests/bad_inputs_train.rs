@@ -291,6 +291,26 @@ fn a_damaged_checkpoint_is_refused_naming_it() {
 }
 
 #[test]
+fn one_byte_changed_in_the_metadata_is_refused_by_resume() {
+    let dir = temp_dir("metadata-byte");
+    let checkpoint = small_checkpoint(&dir.join("run"));
+    let bytes = fs::read(&checkpoint).unwrap();
+    // The seed, 5 → 6: the header stays valid JSON of the same length, so only the header's
+    // checksum can tell.
+    let key = br#""seed":"5""#;
+    let at = bytes.windows(key.len()).position(|w| w == key).expect("the seed in the header");
+    let mut edited = bytes.clone();
+    edited[at + key.len() - 2] = b'6';
+    fs::write(&checkpoint, &edited).unwrap();
+    let before = snapshot(&dir);
+    let ck = checkpoint.to_str().unwrap();
+    let out = train(&dir, &["--resume", ck, "--epochs", "3"], &[]);
+    failed(&out, 1, &[ck, "the header", "edited or damaged"]);
+    assert_eq!(snapshot(&dir), before, "nothing was written");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn every_metadata_value_is_validated() {
     let dir = temp_dir("metadata");
     let checkpoint = small_checkpoint(&dir.join("run"));

@@ -103,16 +103,7 @@ impl Picture {
                 title,
                 tracks,
                 ..
-            } => {
-                let tracks: Vec<Track<'_>> = (tracks.iter())
-                    .map(|(label, optimizer, points)| Track {
-                        label,
-                        optimizer,
-                        points,
-                    })
-                    .collect();
-                plot::draw(*surface, &tracks, title, path).map_err(|e| e.to_string())
-            }
+            } => plot::draw(*surface, &as_tracks(tracks), title, path).map_err(|e| e.to_string()),
             Picture::Lines { plot, .. } => plot.draw(path).map_err(|e| e.to_string()),
         }
     }
@@ -472,4 +463,11 @@ pub fn table(exp: &Experiment, outcomes: &[Outcome]) -> String {
         );
     }
     out
+}
+
+/// The paths of a [`Picture::Paths`] as the drawing functions take them.
+pub(crate) fn as_tracks<'a>(tracks: &'a [(String, &'static str, Vec<[f32; 2]>)]) -> Vec<Track<'a>> {
+    (tracks.iter())
+        .map(|(label, optimizer, points)| Track { label, optimizer, points })
+        .collect()
 }

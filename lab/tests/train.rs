@@ -251,6 +251,25 @@ fn a_nan_loss_stops_training_naming_epoch_and_step() {
     assert_eq!(trainer.history().len(), epoch - 1);
 }
 
+#[test]
+fn a_step_that_overflows_a_weight_stops_training_naming_it() {
+    // λ near f32's largest value: the first update sends weights to ±∞ while the loss that
+    // produced it was finite, so only the check of the weights after the step can tell.
+    let data = common::tiny(0);
+    let mut trainer = Trainer::new(config("sgd", 3e38, 3), data.input_size(), data.classes).unwrap();
+    let err = trainer.fit(&data, &mut (), None).unwrap_err();
+    let TrainError::NonFiniteWeight { epoch, step, ref param, value, lr, .. } = err else {
+        panic!("expected NonFiniteWeight, got {err}")
+    };
+    assert_eq!((epoch, step, lr), (1, 1, 3e38));
+    assert!(value.is_infinite(), "{value}");
+    assert!(["0.weight", "0.bias", "2.weight", "2.bias"].contains(&param.as_str()), "{param}");
+    let message = err.to_string();
+    assert!(message.contains(&format!("after step 1 (epoch 1) parameter `{param}` holds")), "{message}");
+    assert!(message.contains("try a lower learning rate (--lr)"), "{message}");
+    assert!(trainer.history().is_empty());
+}
+
 /// `train`'s command line: the options, and the optimizer's own from its struct.
 fn parse(args: &[&str]) -> Result<TrainArgs, String> {
     let argv: Vec<std::ffi::OsString> = std::iter::once("train")
@@ -263,6 +282,17 @@ fn parse(args: &[&str]) -> Result<TrainArgs, String> {
             ParseError::Clap(e) => e.to_string(),
             ParseError::Bad(m) => m,
         })
+}
+
+#[test]
+fn the_help_describes_train_not_the_optimizer_struct() {
+    for args in [&["--help"][..], &["-h"], &["--optimizer", "sgd", "--help"]] {
+        let help = parse(args).unwrap_err();
+        let first = help.lines().find(|l| !l.trim().is_empty()).unwrap();
+        assert!(first.starts_with("Train a fully connected network on MNIST"), "{args:?}: {first}");
+        assert!(!help.contains("```"), "{args:?}: a doc comment leaked into the help:\n{help}");
+        assert!(help.contains("--lr"), "{args:?}");
+    }
 }
 
 #[test]

@@ -149,7 +149,22 @@ struct Recorder<'a> {
     target_seconds: Option<f64>,
 }
 
-impl Recorder<'_> {
+impl<'a> Recorder<'a> {
+    fn new(problem: Problem, budget: &'a Budget, val: Option<&'a data::Split>) -> Recorder<'a> {
+        Recorder {
+            problem,
+            budget,
+            val,
+            curve: Vec::new(),
+            loss_sum: 0.0,
+            losses: 0,
+            trained: Duration::ZERO,
+            since: Instant::now(),
+            target_step: None,
+            target_seconds: None,
+        }
+    }
+
     fn point(&mut self, step: usize, val: f64) {
         let train_loss = (self.losses > 0).then(|| self.loss_sum / self.losses as f64);
         (self.loss_sum, self.losses) = (0.0, 0);
@@ -217,18 +232,7 @@ fn classifier(
     };
     let mut trainer = Trainer::new(config, data.input_size(), data.classes).expect("a valid trial");
     let val = data.val.as_ref();
-    let mut recorder = Recorder {
-        problem: spec.problem,
-        budget,
-        val,
-        curve: Vec::new(),
-        loss_sum: 0.0,
-        losses: 0,
-        trained: Duration::ZERO,
-        since: Instant::now(),
-        target_step: None,
-        target_seconds: None,
-    };
+    let mut recorder = Recorder::new(spec.problem, budget, val);
     if let Some(val) = val {
         let at_start = evaluate(&mut trainer.model, val, EVAL_BATCH).accuracy;
         recorder.point(0, at_start);
@@ -260,18 +264,7 @@ fn quadratic_trial(
     let mut params = Parameters::new();
     params.push("theta", theta.clone());
     let mut opt = Optimizer::new(params, optimizer.clone()).expect("a valid trial");
-    let mut recorder = Recorder {
-        problem: spec.problem,
-        budget,
-        val: None,
-        curve: Vec::new(),
-        loss_sum: 0.0,
-        losses: 0,
-        trained: Duration::ZERO,
-        since: Instant::now(),
-        target_step: None,
-        target_seconds: None,
-    };
+    let mut recorder = Recorder::new(spec.problem, budget, None);
     recorder.point(0, quad.loss_on(&theta, &quad.val));
     let per_epoch = POINTS / budget.batch; // the last, smaller batch is dropped
     let mut diverged = None;

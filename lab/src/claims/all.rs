@@ -11,7 +11,7 @@ use super::{
     experiment_picture, experiments, mnist, more_checks, run_experiment, table, tune, tuning_text,
     verdict_text, verdicts, Picture,
 };
-use crate::plot::{self, Track};
+use crate::plot;
 use crate::training::writable_out_dir;
 
 /// Runs everything `--all` does, printing each table and verdict, drawing the pictures (and
@@ -46,14 +46,8 @@ pub fn run_all(out_dir: &Path, gif: bool, with_mnist: bool) -> Result<(), String
         if let (true, Picture::Paths { title, tracks, .. }) = (gif, &picture) {
             let gif = out_dir.join(format!("{}.gif", exp.name));
             println!("drawing {} (20 frames)…", gif.display());
-            let tracks: Vec<Track<'_>> = (tracks.iter())
-                .map(|(label, optimizer, points)| Track {
-                    label,
-                    optimizer,
-                    points,
-                })
-                .collect();
-            plot::draw_gif(exp.surface, &tracks, title, &gif, 20).map_err(|e| e.to_string())?;
+            plot::draw_gif(exp.surface, &super::as_tracks(tracks), title, &gif, 20)
+                .map_err(|e| e.to_string())?;
             println!("wrote {}", gif.display());
         }
         println!();

@@ -88,17 +88,24 @@ fn chosen(args: &[OsString], default: &str) -> String {
 /// `default`): the fields of its `optim` struct, under the heading "Optimizer".
 pub fn with_optimizer(command: Command, args: &[OsString], default: &'static str) -> Command {
     let name = chosen(args, default);
+    // The optimizer struct's doc comment would become the program's description.
+    let (about, long_about) = (command.get_about().cloned(), command.get_long_about().cloned());
     let command = command
         .arg(optimizer_arg(default))
         .next_help_heading("Optimizer");
     // `--lr -0.5` reaches the optimizer, which refuses it naming the value.
-    augment(&name, command).mut_args(|arg| {
+    let command = augment(&name, command).mut_args(|arg| {
         if arg.get_action().takes_values() {
             arg.allow_negative_numbers(true)
         } else {
             arg
         }
-    })
+    });
+    match (about, long_about) {
+        (Some(about), Some(long)) => command.about(about).long_about(long),
+        (Some(about), None) => command.about(about).long_about(None::<&str>),
+        (None, _) => command.about(None::<&str>).long_about(None::<&str>),
+    }
 }
 
 /// `command` with the options of the optimizer `name` (canonical); unchanged for an unknown
