@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use lab::cli::{ParseError, TrainArgs};
 use lab::training::{
-    evaluate, ModelConfig, RunConfig, TrainError, Trainer, EVAL_BATCH, METRICS_COLUMNS,
+    evaluate, Datasets, ModelConfig, RunConfig, TrainError, Trainer, EVAL_BATCH, METRICS_COLUMNS,
 };
 use optim::{Algorithm, Form, UpdateRule};
 
@@ -253,9 +253,19 @@ fn a_nan_loss_stops_training_naming_epoch_and_step() {
 
 #[test]
 fn a_step_that_overflows_a_weight_stops_training_naming_it() {
-    // λ near f32's largest value: the first update sends weights to ±∞ while the loss that
-    // produced it was finite, so only the check of the weights after the step can tell.
-    let data = common::tiny(0);
+    // Inputs in the thousands make gradients above 1, so λ near f32's largest value sends
+    // weights to ±∞ at the first update while the loss that produced it was finite: only the
+    // check of the weights after the step can tell.
+    let scaled = |split: data::Split| {
+        let images = split.images_f32() * 1e3;
+        data::Split::new(images, split.labels)
+    };
+    let data = Datasets::new(
+        scaled(common::blobs(3, 80, 10, 7, 1)),
+        scaled(common::blobs(3, 30, 10, 7, 2)),
+        0,
+        3,
+    );
     let mut trainer = Trainer::new(config("sgd", 3e38, 3), data.input_size(), data.classes).unwrap();
     let err = trainer.fit(&data, &mut (), None).unwrap_err();
     let TrainError::NonFiniteWeight { epoch, step, ref param, value, lr, .. } = err else {
