@@ -298,7 +298,10 @@ fn one_byte_changed_in_the_metadata_is_refused_by_resume() {
     // The seed, 5 → 6: the header stays valid JSON of the same length, so only the header's
     // checksum can tell.
     let key = br#""seed":"5""#;
-    let at = bytes.windows(key.len()).position(|w| w == key).expect("the seed in the header");
+    let at = bytes
+        .windows(key.len())
+        .position(|w| w == key)
+        .expect("the seed in the header");
     let mut edited = bytes.clone();
     edited[at + key.len() - 2] = b'6';
     fs::write(&checkpoint, &edited).unwrap();

@@ -70,6 +70,21 @@ fn message(stderr: &str) -> String {
     text.strip_prefix("error: ").unwrap_or(&text).to_string()
 }
 
+/// The program refused `params` with status 2, and `endpoint` refuses them with status 400 and
+/// the program's message.
+fn refused_alike(out: &std::process::Output, endpoint: &str, params: &[(&str, &str)]) {
+    assert_eq!(out.status.code(), Some(2), "{params:?}");
+    let printed = message(&String::from_utf8_lossy(&out.stderr));
+    let (status, body) = get(&format!("{endpoint}?{}", query(params)));
+    assert_eq!(status, 400, "{params:?}: {body}");
+    let error: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(
+        error["error"].as_str(),
+        Some(printed.as_str()),
+        "{params:?}"
+    );
+}
+
 fn trajectories(params: &[(&str, &str)]) -> std::process::Output {
     let mut args = words(params);
     args.push("--json".into());
@@ -232,16 +247,7 @@ fn bad_path_settings_get_the_messages_of_trajectories() {
     ];
     for params in cases {
         let out = trajectories(params);
-        assert_eq!(out.status.code(), Some(2), "{params:?}");
-        let printed = message(&String::from_utf8_lossy(&out.stderr));
-        let (status, body) = get(&format!("{base}/api/trajectory?{}", query(params)));
-        assert_eq!(status, 400, "{params:?}: {body}");
-        let error: Value = serde_json::from_str(&body).expect("JSON");
-        assert_eq!(
-            error["error"].as_str(),
-            Some(printed.as_str()),
-            "{params:?}"
-        );
+        refused_alike(&out, &format!("{base}/api/trajectory"), params);
     }
     // A path that diverges: the program's status 1 and message, and the path up to there.
     let far = [("function", "beale"), ("optimizer", "sgd"), ("lr", "10")];
@@ -291,16 +297,7 @@ fn bad_run_settings_get_the_messages_of_train_and_the_caps_are_named() {
             &words(params).iter().map(String::as_str).collect::<Vec<_>>(),
             &[],
         );
-        assert_eq!(out.status.code(), Some(2), "{params:?}");
-        let printed = message(&String::from_utf8_lossy(&out.stderr));
-        let (status, body) = get(&format!("{base}/api/mnist/run?{}", query(params)));
-        assert_eq!(status, 400, "{params:?}: {body}");
-        let error: Value = serde_json::from_str(&body).expect("JSON");
-        assert_eq!(
-            error["error"].as_str(),
-            Some(printed.as_str()),
-            "{params:?}"
-        );
+        refused_alike(&out, &format!("{base}/api/mnist/run"), params);
     }
     let caps: [(&[(&str, &str)], &str); 4] = [
         (&[("epochs", "4")], "--epochs 4"),

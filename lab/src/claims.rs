@@ -468,6 +468,10 @@ pub fn table(exp: &Experiment, outcomes: &[Outcome]) -> String {
 /// The paths of a [`Picture::Paths`] as the drawing functions take them.
 pub(crate) fn as_tracks<'a>(tracks: &'a [(String, &'static str, Vec<[f32; 2]>)]) -> Vec<Track<'a>> {
     (tracks.iter())
-        .map(|(label, optimizer, points)| Track { label, optimizer, points })
+        .map(|(label, optimizer, points)| Track {
+            label,
+            optimizer,
+            points,
+        })
         .collect()
 }

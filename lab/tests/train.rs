@@ -266,17 +266,35 @@ fn a_step_that_overflows_a_weight_stops_training_naming_it() {
         0,
         3,
     );
-    let mut trainer = Trainer::new(config("sgd", 3e38, 3), data.input_size(), data.classes).unwrap();
+    let mut trainer =
+        Trainer::new(config("sgd", 3e38, 3), data.input_size(), data.classes).unwrap();
     let err = trainer.fit(&data, &mut (), None).unwrap_err();
-    let TrainError::NonFiniteWeight { epoch, step, ref param, value, lr, .. } = err else {
+    let TrainError::NonFiniteWeight {
+        epoch,
+        step,
+        ref param,
+        value,
+        lr,
+        ..
+    } = err
+    else {
         panic!("expected NonFiniteWeight, got {err}")
     };
     assert_eq!((epoch, step, lr), (1, 1, 3e38));
     assert!(value.is_infinite(), "{value}");
-    assert!(["0.weight", "0.bias", "2.weight", "2.bias"].contains(&param.as_str()), "{param}");
+    assert!(
+        ["0.weight", "0.bias", "2.weight", "2.bias"].contains(&param.as_str()),
+        "{param}"
+    );
     let message = err.to_string();
-    assert!(message.contains(&format!("after step 1 (epoch 1) parameter `{param}` holds")), "{message}");
-    assert!(message.contains("try a lower learning rate (--lr)"), "{message}");
+    assert!(
+        message.contains(&format!("after step 1 (epoch 1) parameter `{param}` holds")),
+        "{message}"
+    );
+    assert!(
+        message.contains("try a lower learning rate (--lr)"),
+        "{message}"
+    );
     assert!(trainer.history().is_empty());
 }
 
@@ -299,8 +317,14 @@ fn the_help_describes_train_not_the_optimizer_struct() {
     for args in [&["--help"][..], &["-h"], &["--optimizer", "sgd", "--help"]] {
         let help = parse(args).unwrap_err();
         let first = help.lines().find(|l| !l.trim().is_empty()).unwrap();
-        assert!(first.starts_with("Train a fully connected network on MNIST"), "{args:?}: {first}");
-        assert!(!help.contains("```"), "{args:?}: a doc comment leaked into the help:\n{help}");
+        assert!(
+            first.starts_with("Train a fully connected network on MNIST"),
+            "{args:?}: {first}"
+        );
+        assert!(
+            !help.contains("```"),
+            "{args:?}: a doc comment leaked into the help:\n{help}"
+        );
         assert!(help.contains("--lr"), "{args:?}");
     }
 }

@@ -20,8 +20,15 @@ fn adagrads_watched_rates_are_lambda_over_the_root_of_the_summed_squares() {
     let (lr, eps) = (0.05f32, 1e-8f32);
     let data = common::tiny(0);
     let config = RunConfig {
-        model: ModelConfig { hidden: vec![16], ..ModelConfig::default() },
-        optimizer: Algorithm::from(AdaGrad { lr, eps, ..AdaGrad::default() }),
+        model: ModelConfig {
+            hidden: vec![16],
+            ..ModelConfig::default()
+        },
+        optimizer: Algorithm::from(AdaGrad {
+            lr,
+            eps,
+            ..AdaGrad::default()
+        }),
         schedule: "constant".parse().unwrap(),
         epochs: 1,
         batch_size: 16,
@@ -35,7 +42,8 @@ fn adagrads_watched_rates_are_lambda_over_the_root_of_the_summed_squares() {
         .map(|p| {
             let (seen, name) = (seen.clone(), p.name.clone());
             p.tensor.register_hook(move |g| {
-                seen.borrow_mut().push((name.clone(), g.iter().map(|&v| f64::from(v)).collect()));
+                seen.borrow_mut()
+                    .push((name.clone(), g.iter().map(|&v| f64::from(v)).collect()));
                 None
             })
         })
@@ -44,12 +52,19 @@ fn adagrads_watched_rates_are_lambda_over_the_root_of_the_summed_squares() {
     trainer.fit(&data, &mut watch, None).unwrap();
     drop(hooks);
 
-    let params: Vec<String> = trainer.parameters().iter().map(|p| p.name.clone()).collect();
+    let params: Vec<String> = trainer
+        .parameters()
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
     let steps = 240 / 16; // 15 full batches, the last one too
     assert_eq!(seen.borrow().len(), steps * params.len());
     let watched: Vec<u64> = watch.rows().iter().map(|r| r.step).collect();
     assert_eq!(watched.iter().filter(|&&s| s == 1).count(), params.len());
-    assert!(watched.iter().all(|s| [1, 5, 10, 15].contains(s)), "{watched:?}");
+    assert!(
+        watched.iter().all(|s| [1, 5, 10, 15].contains(s)),
+        "{watched:?}"
+    );
 
     for row in watch.rows() {
         // G after `row.step` steps, for each weight of the parameter.
@@ -70,14 +85,28 @@ fn adagrads_watched_rates_are_lambda_over_the_root_of_the_summed_squares() {
         rates.sort_by(f64::total_cmp);
         for (k, q) in [0.1, 0.5, 0.9].into_iter().enumerate() {
             let (want, got) = (quantile(&rates, q), row.rate[k]);
-            assert!(((got - want) / want).abs() < 2e-3, "{} step {}: quantile {q}: {got} vs λ/√(G+ε) = {want}", row.param, row.step);
+            assert!(
+                ((got - want) / want).abs() < 2e-3,
+                "{} step {}: quantile {q}: {got} vs λ/√(G+ε) = {want}",
+                row.param,
+                row.step
+            );
         }
         // The rate only shrinks: at a later step, each quantile is at most what it was.
         if row.step > 1 {
-            let first = watch.rows().iter().find(|r| r.step == 1 && r.param == row.param).unwrap();
-            assert!(row.rate[1] <= first.rate[1], "{}: {:?} after {:?}", row.param, row.rate, first.rate);
+            let first = watch
+                .rows()
+                .iter()
+                .find(|r| r.step == 1 && r.param == row.param)
+                .unwrap();
+            assert!(
+                row.rate[1] <= first.rate[1],
+                "{}: {:?} after {:?}",
+                row.param,
+                row.rate,
+                first.rate
+            );
         }
     }
     assert_eq!(params.len(), 4);
 }
-

@@ -236,7 +236,11 @@ fn plan_paragraph(plan: &Plan) -> String {
 }
 
 /// A table with a row per optimizer and a column per problem, `cell(problem, optimizer's index)`.
-fn across_problems(md: &mut String, a: &Analysis, cell: impl Fn(&ProblemAnalysis, usize) -> String) {
+fn across_problems(
+    md: &mut String,
+    a: &Analysis,
+    cell: impl Fn(&ProblemAnalysis, usize) -> String,
+) {
     let _ = write!(md, "| optimizer |");
     for p in &a.problems {
         let _ = write!(md, " {} |", p.problem);
@@ -280,13 +284,18 @@ fn overview(md: &mut String, a: &Analysis, profile: Option<String>) {
     md.push_str("\n## Across problems\n\n");
     md.push_str("Rank of each optimizer on each problem (final test metric of the tuned runs; shared ranks are ties):\n\n");
     across_problems(md, a, |p, i| {
-        let rank = p.tuned.as_ref().and_then(|c| c.rank_of(&a.plan.optimizers[i]));
+        let rank = p
+            .tuned
+            .as_ref()
+            .and_then(|c| c.rank_of(&a.plan.optimizers[i]));
         rank.map_or("—".to_string(), |r| r.to_string())
     });
     md.push_str("\nMedian steps to each problem's target (tuned runs; — when half the seeds or more never reached it), what the performance profile is drawn from:\n\n");
     across_problems(md, a, |p, i| {
         let median = p.optimizers[i].tuned.steps.as_ref().map(|s| s.median);
-        median.filter(|m| m.is_finite()).map_or("—".to_string(), |m| format!("{m:.0}"))
+        median
+            .filter(|m| m.is_finite())
+            .map_or("—".to_string(), |m| format!("{m:.0}"))
     });
     md.push('\n');
     if let Some(name) = profile {

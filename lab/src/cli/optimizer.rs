@@ -89,7 +89,10 @@ fn chosen(args: &[OsString], default: &str) -> String {
 pub fn with_optimizer(command: Command, args: &[OsString], default: &'static str) -> Command {
     let name = chosen(args, default);
     // The optimizer struct's doc comment would become the program's description.
-    let (about, long_about) = (command.get_about().cloned(), command.get_long_about().cloned());
+    let (about, long_about) = (
+        command.get_about().cloned(),
+        command.get_long_about().cloned(),
+    );
     let command = command
         .arg(optimizer_arg(default))
         .next_help_heading("Optimizer");

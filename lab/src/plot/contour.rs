@@ -56,21 +56,35 @@ impl Grid {
         self.values[j * self.xs.len() + i]
     }
 
+    /// The smallest and largest finite sample, when they differ.
+    fn range(&self) -> Option<(f64, f64)> {
+        let finite = self.values.iter().copied().filter(|v| v.is_finite());
+        let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        (lo < hi).then_some((lo, hi))
+    }
+
+    /// Where geometric levels start: a little above the smallest positive sample, since
+    /// log(0) does not exist and lines hugging the minimum say nothing.
+    fn log_floor(&self, hi: f64) -> f64 {
+        let positive = self
+            .values
+            .iter()
+            .copied()
+            .filter(|&v| v.is_finite() && v > 0.0);
+        positive.fold(f64::INFINITY, f64::min).max(hi * 1e-6)
+    }
+
     /// `count` levels spread over the sampled range: geometric when the function is positive
     /// somewhere and never negative (so the flat floor of a valley gets as many lines as its
     /// steep walls), even otherwise. The extreme values themselves are not levels.
     pub fn levels(&self, count: usize) -> Vec<f64> {
-        let finite = || self.values.iter().copied().filter(|v| v.is_finite());
-        let lo = finite().fold(f64::INFINITY, f64::min);
-        let hi = finite().fold(f64::NEG_INFINITY, f64::max);
-        if lo >= hi || count == 0 {
+        let Some((lo, hi)) = self.range().filter(|_| count > 0) else {
             return Vec::new();
-        }
+        };
         if lo >= 0.0 {
-            // Start a little above the floor: log(0) does not exist and lines hugging the
-            // minimum say nothing.
-            let floor = finite().filter(|&v| v > 0.0).fold(f64::INFINITY, f64::min);
-            let (a, b) = (floor.max(hi * 1e-6).ln(), hi.ln());
+            let (a, b) = (self.log_floor(hi).ln(), hi.ln());
             (1..=count)
                 .map(|k| (a + (b - a) * k as f64 / (count + 1) as f64).exp())
                 .collect()
@@ -95,15 +109,11 @@ impl Grid {
     /// assert_eq!(g.nice_levels(6), vec![0.03, 0.1, 0.3, 1.0, 3.0, 10.0]);
     /// ```
     pub fn nice_levels(&self, count: usize) -> Vec<f64> {
-        let finite = || self.values.iter().copied().filter(|v| v.is_finite());
-        let lo = finite().fold(f64::INFINITY, f64::min);
-        let hi = finite().fold(f64::NEG_INFINITY, f64::max);
-        if lo >= hi || count == 0 {
+        let Some((lo, hi)) = self.range().filter(|_| count > 0) else {
             return Vec::new();
-        }
+        };
         if lo >= 0.0 {
-            let floor = finite().filter(|&v| v > 0.0).fold(f64::INFINITY, f64::min);
-            super::ticks::levels(floor.max(hi * 1e-6), hi, count, true)
+            super::ticks::levels(self.log_floor(hi), hi, count, true)
         } else {
             super::ticks::levels(lo, hi, count, false)
         }

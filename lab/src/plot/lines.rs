@@ -413,7 +413,10 @@ impl LinePlot {
         let body = if self.title.is_empty() {
             root.clone()
         } else {
-            root.titled(&self.title, ("sans-serif", 22))
+            // A long title (an optimizer's full settings) shrinks rather than runs off the edges.
+            let width = root.dim_in_pixel().0 as f64;
+            let fits = width / (0.55 * self.title.chars().count() as f64);
+            root.titled(&self.title, ("sans-serif", fits.clamp(12.0, 22.0)))
                 .map_err(|x| e(&x))?
         };
         let styles = self.styles(x, y);

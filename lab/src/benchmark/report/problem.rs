@@ -279,7 +279,13 @@ fn verdicts(
 /// Per optimizer: whether its tuned runs differ from its default runs.
 fn tuning_gains(p: &ProblemAnalysis) -> Vec<(String, String)> {
     let pairs: Vec<(&OptimizerAnalysis, Vec<f64>, Vec<f64>)> = (p.optimizers.iter())
-        .map(|o| (o, o.tuned.test_values(p.problem), o.defaults.test_values(p.problem)))
+        .map(|o| {
+            (
+                o,
+                o.tuned.test_values(p.problem),
+                o.defaults.test_values(p.problem),
+            )
+        })
         .filter(|(_, t, d)| !t.is_empty() && !d.is_empty())
         .collect();
     let tests: Vec<_> = pairs.iter().map(|(_, t, d)| mann_whitney_u(t, d)).collect();
@@ -321,4 +327,3 @@ fn edge_note(plan: &Plan, name: &str, value: f64) -> &'static str {
         ""
     }
 }
-
