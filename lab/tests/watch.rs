@@ -15,6 +15,8 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
+/// Every gradient a hook saw: the parameter's name and its values, in the order of the steps.
+type GradientLog = Vec<(String, Vec<f64>)>;
 #[test]
 fn adagrads_watched_rates_are_lambda_over_the_root_of_the_summed_squares() {
     let (lr, eps) = (0.05f32, 1e-8f32);
@@ -37,7 +39,7 @@ fn adagrads_watched_rates_are_lambda_over_the_root_of_the_summed_squares() {
     };
     let mut trainer = Trainer::new(config, data.input_size(), data.classes).unwrap();
     // The test's own record of every gradient, per parameter, step by step.
-    let seen: Rc<RefCell<Vec<(String, Vec<f64>)>>> = Rc::default();
+    let seen: Rc<RefCell<GradientLog>> = Rc::default();
     let hooks: Vec<_> = (trainer.parameters().iter())
         .map(|p| {
             let (seen, name) = (seen.clone(), p.name.clone());

@@ -121,14 +121,16 @@ fn random_rotation(rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
         .map(|_| (0..DIM).map(|_| normal.sample(rng)).collect())
         .collect();
     for k in 0..DIM {
-        for j in 0..k {
-            let dot: f64 = (0..DIM).map(|i| rows[k][i] * rows[j][i]).sum();
-            for i in 0..DIM {
-                rows[k][i] -= dot * rows[j][i];
+        let (done, rest) = rows.split_at_mut(k);
+        let row = &mut rest[0];
+        for basis in done.iter() {
+            let dot: f64 = row.iter().zip(basis).map(|(a, b)| a * b).sum();
+            for (v, b) in row.iter_mut().zip(basis) {
+                *v -= dot * b;
             }
         }
-        let norm = rows[k].iter().map(|v| v * v).sum::<f64>().sqrt();
-        for v in &mut rows[k] {
+        let norm = row.iter().map(|v| v * v).sum::<f64>().sqrt();
+        for v in row.iter_mut() {
             *v /= norm;
         }
     }
