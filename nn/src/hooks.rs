@@ -1,5 +1,6 @@
-//! Forward hooks: functions that see every layer's input and output as a [`Sequential`] runs
-//! (PyTorch's `Module.register_forward_hook`), to watch activations during training without
+//! Forward hooks: functions that see every layer's input and output as a
+//! [`Sequential`](crate::Sequential) runs (PyTorch's `Module.register_forward_hook`), to watch
+//! activations during training without
 //! changing the model: how many ReLUs are dead, how large the outputs grow.
 //!
 //! ```

@@ -18,7 +18,7 @@ use optim::UpdateRule;
 
 use crate::report::{cell, write_atomic, Csv};
 
-/// What [`write`] wrote.
+/// What [`write()`] wrote.
 pub struct Written {
     /// The files, by name.
     pub files: Vec<String>,
