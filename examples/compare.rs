@@ -1,7 +1,7 @@
 //! Compare the seven optimizers of the course on real training: one network, several seeds.
 //!
 //! ```text
-//! cargo run --release --example compare                          # 784-512-512-10, 2 epochs, 8 seeds: ~2 min
+//! cargo run --release --example compare                          # 784-512-512-10, 2 epochs, 8 seeds
 //! cargo run --release --example compare -- --sweep               # each λ chosen first among 5, on validation
 //! cargo run --release --example compare -- --optimizers sgd,momentum,adam --lr sgd=0.05 --epochs 4
 //! cargo run --release --example compare -- --hidden 128 --dataset fashion-mnist

@@ -80,3 +80,11 @@ pub(crate) fn fraction(text: &str) -> Result<f64, String> {
         )),
     }
 }
+
+/// `--jobs`, or one trial per core when it is not given.
+fn jobs_or_cores(jobs: Option<u64>) -> usize {
+    jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    )
+}

@@ -7,6 +7,7 @@
 //! model's value for the expected best (a tuning trial that diverged gave nothing better than
 //! not training). They are also counted and shown.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::plan::{Phase, Plan};
@@ -30,6 +31,8 @@ pub struct Analysis {
     pub damaged: Vec<(PathBuf, String)>,
     /// Training time of every result there, in seconds.
     pub seconds: f64,
+    /// Every valid result, by trial id.
+    pub results: BTreeMap<String, TrialResult>,
     /// The performance profile of steps to target of the tuned runs, when every problem has them.
     pub profile: Option<Profile>,
 }
@@ -170,6 +173,7 @@ pub fn analyze(dir: &ResultsDir) -> Analysis {
         problems,
         missing,
         seconds: found.results.values().map(|r| r.seconds).sum(),
+        results: found.results,
         damaged: found.damaged,
         profile,
     }

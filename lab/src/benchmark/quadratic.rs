@@ -88,19 +88,25 @@ impl Quadratic {
         }
     }
 
+    /// `Q` as a tensor, built once per trial: the data is shared between threads as an array,
+    /// and a step should not copy it.
+    pub fn hessian(&self) -> Tensor {
+        Tensor::from_array(self.hessian.clone())
+    }
+
     /// `½ · mean_b (θ − x_b)ᵀ Q (θ − x_b)` over the rows `x` (`[B, DIM]`), as an autograd
-    /// expression of `theta` (`[DIM]`).
-    pub fn loss(&self, theta: &Tensor, x: &Tensor) -> Tensor {
+    /// expression of `theta` (`[DIM]`); `hessian` is [`Quadratic::hessian`].
+    pub fn loss(hessian: &Tensor, theta: &Tensor, x: &Tensor) -> Tensor {
         let q = theta - x; // [B, DIM], θ broadcast over the rows
-        let qh = q.matmul(&Tensor::from_array(self.hessian.clone()));
+        let qh = q.matmul(hessian);
         (&q * &qh).sum_axis(1, false).mean() * 0.5
     }
 
     /// The loss over a whole set, without a graph.
-    pub fn loss_on(&self, theta: &Tensor, points: &ArrayD<f32>) -> f64 {
+    pub fn loss_on(hessian: &Tensor, theta: &Tensor, points: &ArrayD<f32>) -> f64 {
         autograd::no_grad(|| {
             let x = Tensor::from_array(points.clone());
-            f64::from(self.loss(theta, &x).item())
+            f64::from(Quadratic::loss(hessian, theta, &x).item())
         })
     }
 
@@ -156,12 +162,12 @@ mod tests {
         // At θ = x the loss is 0; at θ = x + e₀ it is ½ Q₀₀, with one point.
         let x = Tensor::from_array(ArrayD::from_elem(IxDyn(&[1, DIM]), 0.3));
         let theta = Tensor::full(&[DIM], 0.3);
-        assert!(quad.loss(&theta, &x).item().abs() < 1e-5);
+        assert!(Quadratic::loss(&quad.hessian(), &theta, &x).item().abs() < 1e-5);
         let mut shifted = vec![0.3f32; DIM];
         shifted[0] += 1.0;
         let theta = Tensor::from_vec(shifted, &[DIM]).unwrap();
         let want = 0.5 * q[[0, 0]];
-        assert!((quad.loss(&theta, &x).item() - want).abs() < 1e-4 * want);
+        assert!((Quadratic::loss(&quad.hessian(), &theta, &x).item() - want).abs() < 1e-4 * want);
         // The floor: about ½ · 0.36 · trace.
         assert!((quad.floor() - 0.18 * trace).abs() < 1e-9 * trace);
     }

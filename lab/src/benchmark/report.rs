@@ -2,6 +2,7 @@
 //! on its own), `trials.csv` (one row per trial) and the pictures, written from whatever results
 //! the folder holds, with what is missing said first.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 mod cells;
@@ -13,7 +14,7 @@ use problem::problem_section;
 use super::analysis::{analyze, Analysis, ProblemAnalysis};
 use super::pictures;
 use super::plan::{value_text, Plan};
-use super::results::ResultsDir;
+use super::results::{ResultsDir, TrialResult};
 use optim::UpdateRule;
 
 use crate::report::{cell, write_atomic, Csv};
@@ -24,6 +25,8 @@ pub struct Written {
     pub files: Vec<String>,
     /// The rankings in a few lines, for the terminal.
     pub summary: String,
+    /// What the report was made from.
+    pub analysis: Analysis,
 }
 
 /// Writes `report.md`, `trials.csv` and the pictures into the results folder.
@@ -35,7 +38,7 @@ pub fn write(dir: &ResultsDir) -> Result<Written, String> {
     let pictures = pictures::draw(&analysis, &dir.dir).map_err(|e| e.to_string())?;
     let markdown = markdown(&analysis, &pictures);
     write_atomic(&dir.dir.join("report.md"), markdown.as_bytes()).map_err(|e| e.to_string())?;
-    trials_csv(dir)
+    trials_csv(&analysis.results)
         .write(&dir.dir.join("trials.csv"))
         .map_err(|e| e.to_string())?;
     let mut files = vec!["report.md".to_string(), "trials.csv".to_string()];
@@ -43,11 +46,12 @@ pub fn write(dir: &ResultsDir) -> Result<Written, String> {
     Ok(Written {
         files,
         summary: summary(&analysis),
+        analysis,
     })
 }
 
 /// One row per trial with a result.
-pub fn trials_csv(dir: &ResultsDir) -> Csv {
+pub fn trials_csv(results: &BTreeMap<String, TrialResult>) -> Csv {
     let mut csv = Csv::new(&[
         "id",
         "problem",
@@ -64,7 +68,7 @@ pub fn trials_csv(dir: &ResultsDir) -> Csv {
         "diverged",
         "cpu",
     ]);
-    for r in dir.scan().results.values() {
+    for r in results.values() {
         csv.push(vec![
             r.spec.id(),
             r.spec.problem.to_string(),

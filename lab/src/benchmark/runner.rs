@@ -239,7 +239,7 @@ pub fn run_benchmark(
     }
     let written = report::write(&dir).map_err(|m| (1, m))?;
     say(written.summary.trim_end());
-    let results = dir.scan().results;
+    let results = &written.analysis.results;
     if results.values().all(|r| r.diverged.is_some()) {
         let each: Vec<String> = (results.values())
             .map(|r| {

@@ -265,7 +265,8 @@ fn quadratic_trial(
     params.push("theta", theta.clone());
     let mut opt = Optimizer::new(params, optimizer.clone()).expect("a valid trial");
     let mut recorder = Recorder::new(spec.problem, budget, None);
-    recorder.point(0, quad.loss_on(&theta, &quad.val));
+    let hessian = quad.hessian();
+    recorder.point(0, Quadratic::loss_on(&hessian, &theta, &quad.val));
     let per_epoch = POINTS / budget.batch; // the last, smaller batch is dropped
     let mut diverged = None;
     let mut step = 0;
@@ -278,7 +279,7 @@ fn quadratic_trial(
             let since = Instant::now();
             let loss = opt.step_with_closure(&mut || {
                 theta.zero_grad();
-                let loss = quad.loss(&theta, &x);
+                let loss = Quadratic::loss(&hessian, &theta, &x);
                 let value = loss.item();
                 if value.is_finite() {
                     loss.backward();
@@ -302,14 +303,14 @@ fn quadratic_trial(
                 }
             }
             if recorder.due(step) {
-                recorder.point(step, quad.loss_on(&theta, &quad.val));
+                recorder.point(step, Quadratic::loss_on(&hessian, &theta, &quad.val));
             }
             if step >= budget.steps {
                 break 'run;
             }
         }
     }
-    let test = quad.loss_on(&theta, &quad.test);
+    let test = Quadratic::loss_on(&hessian, &theta, &quad.test);
     let finite = diverged.is_none() && test.is_finite();
     outcome(
         recorder,

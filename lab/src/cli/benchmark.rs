@@ -249,10 +249,7 @@ impl PlanOptions {
 impl RunArgs {
     /// `--jobs`, or the number of cores.
     pub fn jobs(&self) -> usize {
-        self.jobs.map_or_else(
-            || std::thread::available_parallelism().map_or(1, |n| n.get()),
-            |n| n as usize,
-        )
+        super::jobs_or_cores(self.jobs)
     }
 }
 

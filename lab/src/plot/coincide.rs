@@ -37,6 +37,17 @@ pub enum Overlap {
     Mostly,
 }
 
+impl Overlap {
+    /// The legend's note for a `noun` ("line", "path") coinciding with `other`'s.
+    pub fn note(self, noun: &str, other: &str) -> String {
+        match self {
+            Overlap::Same => format!("same {noun} as {other}"),
+            Overlap::Along => format!("along the {noun} of {other}"),
+            Overlap::Mostly => format!("mostly along the {noun} of {other}"),
+        }
+    }
+}
+
 /// What the picture should do about one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Coincidence {

@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::coincide::{self, Overlap};
+use super::coincide;
 use super::legend::{text_width, Entry, Legend};
 use super::ticks::{log_grid, log_ticks};
 use super::{nth_color, register_fonts, without_sharp_turns};
@@ -364,11 +364,7 @@ impl LinePlot {
                         "" => format!("line {}", other + 1),
                         name => name.to_string(),
                     };
-                    match how {
-                        Overlap::Same => format!("same line as {other}"),
-                        Overlap::Along => format!("along the line of {other}"),
-                        Overlap::Mostly => format!("mostly along the line of {other}"),
-                    }
+                    how.note("line", &other)
                 });
                 (style, note)
             })

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::clabel;
-use super::coincide::{self, Overlap};
+use super::coincide;
 use super::contour::{ContourLine, Grid};
 use super::legend::{Entry, Legend};
 use super::{color_of, register_fonts, without_sharp_turns, LineStyle};
@@ -255,11 +255,7 @@ impl<'a> Scene<'a> {
         let styles = coincide::coincidences(&unit, coincide::TOLERANCE)
             .into_iter()
             .map(|c| {
-                let note = c.note.map(|(other, how)| match how {
-                    Overlap::Same => format!("same path as {}", name(other)),
-                    Overlap::Along => format!("along {}'s path", name(other)),
-                    Overlap::Mostly => format!("mostly along {}'s path", name(other)),
-                });
+                let note = c.note.map(|(other, how)| how.note("path", name(other)));
                 (LineStyle::over(c.depth), note)
             })
             .collect();

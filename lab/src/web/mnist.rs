@@ -218,7 +218,7 @@ impl Mnist {
             tx: &tx,
             stop: &stop,
             record,
-            recent: Vec::new(),
+            recent: (0.0, 0),
         };
         // A panic (a bug) fails the run instead of leaving the server busy for ever.
         let result = catch_unwind(AssertUnwindSafe(|| {

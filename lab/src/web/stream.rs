@@ -59,18 +59,18 @@ pub(super) struct Stream<'a> {
     pub(super) tx: &'a mpsc::Sender<Event>,
     pub(super) stop: &'a AtomicBool,
     pub(super) record: RunRecord,
-    pub(super) recent: Vec<f32>,
+    /// The sum and count of the losses since the last point sent.
+    pub(super) recent: (f64, u32),
 }
 
 impl Observer for Stream<'_> {
     fn step(&mut self, info: &StepInfo, _model: &mut Model) {
-        self.recent.push(info.loss);
+        self.recent = (self.recent.0 + f64::from(info.loss), self.recent.1 + 1);
         if !info.step.is_multiple_of(STREAM_EVERY) && info.batch != info.batches {
             return;
         }
-        let loss =
-            self.recent.iter().map(|&l| f64::from(l)).sum::<f64>() / self.recent.len() as f64;
-        self.recent.clear();
+        let loss = self.recent.0 / f64::from(self.recent.1);
+        self.recent = (0.0, 0);
         let point = StepPoint {
             step: info.step,
             epoch: info.epoch,
